@@ -1,0 +1,3 @@
+"""Imports every command module so that it registers itself on `main`."""
+
+# One line per command module; keep sorted.

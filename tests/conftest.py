@@ -1,0 +1,73 @@
+"""Shared fixtures: database URLs for SQLite (always) and PostgreSQL (when configured).
+
+PostgreSQL tests run when ``NEWSWATCH_TEST_POSTGRES_URL`` points at a server where the user may
+CREATE DATABASE (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/newswatch_test``); each test
+gets a fresh database named after that one, dropped afterwards. Redis tests run when
+``NEWSWATCH_TEST_REDIS_URL`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+POSTGRES_URL = os.environ.get("NEWSWATCH_TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("NEWSWATCH_TEST_REDIS_URL")
+CORPUS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+requires_postgres = pytest.mark.skipif(
+    not POSTGRES_URL, reason="NEWSWATCH_TEST_POSTGRES_URL not set"
+)
+requires_redis = pytest.mark.skipif(not REDIS_URL, reason="NEWSWATCH_TEST_REDIS_URL not set")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'newswatch.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    if not POSTGRES_URL:
+        pytest.skip("NEWSWATCH_TEST_POSTGRES_URL not set")
+    base = make_url(POSTGRES_URL)
+    name = f"{base.database or 'newswatch_test'}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :n AND pid <> pg_backend_pid()"
+                ),
+                {"n": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """An empty database URL, once for SQLite and once for PostgreSQL (skipped when unset)."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    """../shared/corpus (real pages by others; see its README). Skips when absent."""
+    if not CORPUS_DIR.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS_DIR}")
+    return CORPUS_DIR
