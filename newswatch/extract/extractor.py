@@ -1,0 +1,238 @@
+"""``extract_article``: one page in, one cleaned ``Article`` out.
+
+The page is decoded once and parsed once; the same lxml tree feeds the metadata readers and
+trafilatura (which works on its own copy).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import unescape
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from newswatch.article import Article
+from newswatch.clean import clean_article, clean_paragraphs
+from newswatch.clean.normalize import normalize_inline
+from newswatch.extract.authors import clean_authors
+from newswatch.extract.body import (
+    json_ld_body_is_better,
+    paragraphs_in,
+    split_json_ld_body,
+    trafilatura_paragraphs,
+    words,
+)
+from newswatch.extract.dates import default_zone_for_language, parse_date
+from newswatch.extract.decoding import decode_html
+from newswatch.extract.language import first_language, guess_language
+from newswatch.extract.metadata import PageMetadata, first, read_metadata
+from newswatch.extract.overrides import ExtractOverrides, select, selected_text
+from newswatch.extract.paywall import is_paywalled
+
+LOGGER = logging.getLogger(__name__)
+
+# Pages beyond this size are cut before parsing (a news article is far smaller).
+MAX_HTML_CHARS = 15_000_000
+# How much of the <h1> a metadata title must share to confirm that the <h1> is the headline.
+H1_AGREEMENT = 0.6
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+|\s+::\s+")
+
+
+@dataclass(frozen=True)
+class BodyOptions:
+    """How trafilatura is run (the defaults are what the quality benchmark found best)."""
+
+    favor_precision: bool = False
+    favor_recall: bool = False
+    fast: bool = False
+
+
+DEFAULT_BODY_OPTIONS = BodyOptions()
+
+
+def parse_page(text: str) -> HtmlElement | None:
+    """The lxml tree of a decoded page, or None when it is not HTML at all."""
+    if not text.strip():
+        return None
+    try:
+        return load_html(text[:MAX_HTML_CHARS])
+    except Exception:  # lxml raises various errors on hostile input
+        LOGGER.debug("unparseable page", exc_info=True)
+        return None
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and normalize_inline(a or "").casefold() == normalize_inline(
+        b or ""
+    ).casefold()
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of the words of ``a`` that also occur in ``b``."""
+    words_a, words_b = set(words(a)), set(words(b))
+    return len(words_a & words_b) / len(words_a) if words_a else 0.0
+
+
+def choose_title(meta: PageMetadata) -> str:
+    """The headline: the <h1> when a metadata title confirms it, else the best metadata title
+    without its site-name suffix."""
+    candidates = [normalize_inline(unescape(t)) for t in meta.titles if t and t.strip()]
+    h1 = normalize_inline(unescape(meta.h1)) if meta.h1 else None
+    if h1 and any(_overlap(h1, c) >= H1_AGREEMENT for c in candidates):
+        return h1
+    if not candidates:
+        return h1 or ""
+    title = candidates[0]
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1:
+        site_names = {normalize_inline(s).casefold() for s in meta.site_names + meta.publishers}
+        if parts[-1].casefold() in site_names or (
+            len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3
+            and any(p.casefold() in site_names or p.casefold() in parts[-1].casefold()
+                    for p in site_names if p)
+        ):
+            title = title[: title.rfind(parts[-1])].rstrip(" |–—·•:»-")
+        elif parts[0].casefold() in site_names:
+            title = title[len(parts[0]):].lstrip(" |–—·•:»-")
+    return title
+
+
+def _drop_leading_furniture(paragraphs: list[str], titles: list[str], teaser: str) -> list[str]:
+    """Remove the headline (any of its variants, with short kicker lines before it) and the
+    teaser from the top of the body: they are in ``title`` and ``teaser``."""
+    head = paragraphs[:6]
+    for index, paragraph in enumerate(head):
+        if any(_same(paragraph, title) for title in titles) and all(
+            len(p.split()) <= 12 for p in head[:index]
+        ):
+            paragraphs = paragraphs[index + 1 :]
+            break
+    for index, paragraph in enumerate(paragraphs[:4]):
+        if _same(paragraph, teaser):
+            return paragraphs[:index] + paragraphs[index + 1 :]
+    return paragraphs
+
+
+def _first_date(values: list[str], zone: str, now: datetime) -> datetime | None:
+    for value in values:
+        parsed = parse_date(value, default_zone=zone, now=now)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _htmldate_fallback(tree: HtmlElement, zone: str, now: datetime) -> datetime | None:
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, original_date=True, extensive_search=True,
+                          max_date=now.strftime("%Y-%m-%d"))
+    except Exception:  # htmldate is a heuristic fallback; any failure means "no date"
+        return None
+    return parse_date(found, default_zone=zone, now=now) if found else None
+
+
+def _first_url(values: list[str], base: str) -> str | None:
+    for value in values:
+        value = (value or "").strip()
+        if value and not value.startswith(("data:", "javascript:")):
+            absolute = urljoin(base, value) if base else value
+            if absolute.startswith(("http://", "https://")):
+                return absolute
+    return None
+
+
+def extract_article(
+    html: bytes | str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    overrides: ExtractOverrides | None = None,
+    fetched_at: datetime | None = None,
+    body_options: BodyOptions = DEFAULT_BODY_OPTIONS,
+) -> Article:
+    """Metadata and body of one article page, cleaned. Never raises on bad input: a page that
+    cannot be parsed yields an ``Article`` with only its ``url``."""
+    overrides = overrides or ExtractOverrides()
+    now = fetched_at or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    try:
+        text = decode_html(html if isinstance(html, bytes | str) else b"", headers)
+    except Exception:  # decoding must never take the crawl down
+        LOGGER.debug("undecodable page %s", url, exc_info=True)
+        return Article(url=url)
+    tree = parse_page(text)
+    if tree is None:
+        return Article(url=url)
+    meta = read_metadata(tree, url)
+
+    title = (overrides.title_selector and selected_text(tree, overrides.title_selector)) or (
+        choose_title(meta)
+    )
+    teaser = unescape(first(meta.descriptions) or "")
+    header_language = None
+    for name, value in (headers or {}).items():
+        if name.lower() == "content-language":
+            header_language = value
+    language = first_language([*meta.languages[:1], header_language, *meta.languages[1:]])
+
+    paragraphs: list[str] = []
+    if overrides.body_selector:
+        paragraphs = paragraphs_in(select(tree, overrides.body_selector))
+    if not paragraphs:
+        paragraphs = trafilatura_paragraphs(
+            tree, url, favor_precision=body_options.favor_precision,
+            favor_recall=body_options.favor_recall, fast=body_options.fast,
+        )
+        if meta.article_body and json_ld_body_is_better(meta.article_body, paragraphs):
+            paragraphs = split_json_ld_body(meta.article_body)
+    if language is None:
+        language = guess_language(" ".join(paragraphs) or title)
+    # Boilerplate goes first, so that a wall above the headline does not hide the headline.
+    paragraphs = clean_paragraphs([normalize_inline(p) for p in paragraphs], language)
+    titles = [title, *(unescape(t) for t in meta.titles), *([meta.h1] if meta.h1 else [])]
+    paragraphs = _drop_leading_furniture(paragraphs, titles, teaser)
+    body = "\n\n".join(paragraphs)
+
+    zone = overrides.timezone or default_zone_for_language(language)
+    date_override = overrides.date_selector and selected_text(
+        tree, overrides.date_selector, attributes=("datetime", "content")
+    )
+    published = _first_date([date_override] if date_override else [], zone, now) or (
+        _first_date(meta.published, zone, now)
+    )
+    if published is None:
+        published = _htmldate_fallback(tree, zone, now)
+    modified = _first_date(meta.modified, zone, now)
+    if modified is not None and published is not None and modified < published:
+        modified = None
+
+    group_names = [clean_authors(group) for group in meta.author_groups if group]
+    authors = next((names for names in group_names if names), [])
+
+    article = Article(
+        url=url,
+        title=title,
+        teaser=teaser,
+        body=body,
+        authors=authors,
+        published_at=published,
+        modified_at=modified,
+        language=language,
+        section=first(meta.sections),
+        tags=meta.tags[:50],
+        canonical_url=_first_url(meta.canonical_urls, url),
+        image_url=_first_url(meta.images, url),
+        is_paywalled=False,
+        publisher=first(meta.publishers) or first(meta.site_names),
+    )
+    article = clean_article(article)
+    article.is_paywalled = is_paywalled(meta, tree, article.word_count)
+    return article
