@@ -12,10 +12,18 @@ from newswatch.clean.rules import Action, Rule, rules_for
 CUT_AFTER_SHARE = 0.5
 
 
-def _apply_inline(paragraph: str, rules: Sequence[Rule]) -> str:
+# STRIP rules remove trailing text (a credit after the last sentence); only this many
+# characters at the end of a paragraph are searched.
+STRIP_TAIL_CHARS = 200
+
+
+def _strip_trailing(paragraph: str, rules: Sequence[Rule]) -> str:
     for rule in rules:
         if rule.action is Action.STRIP:
-            paragraph = rule.compiled.sub("", paragraph).rstrip()
+            offset = max(0, len(paragraph) - STRIP_TAIL_CHARS)
+            match = rule.compiled.search(paragraph, offset)
+            if match:
+                paragraph = paragraph[: match.start()].rstrip()
     return paragraph
 
 
@@ -45,7 +53,7 @@ def clean_paragraphs(paragraphs: Sequence[str], language: str | None = None,
         seen += len(paragraph)
         if is_boilerplate(paragraph, active):
             continue
-        paragraph = _apply_inline(paragraph, active)
-        if paragraph and not is_boilerplate(paragraph, active):
-            kept.append(paragraph)
+        stripped = _strip_trailing(paragraph, active)
+        if stripped and (stripped == paragraph or not is_boilerplate(stripped, active)):
+            kept.append(stripped)
     return kept

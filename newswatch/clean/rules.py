@@ -4,7 +4,8 @@ A rule looks at one paragraph of extracted text and either
 
 - ``DROP``s the whole paragraph when its pattern matches and the paragraph is short enough to be
   boilerplate rather than prose (``max_chars``), or
-- ``STRIP``s the matched text from inside the paragraph (a trailing image credit), or
+- ``STRIP``s the matched text from the end of the paragraph (a trailing image credit; the
+  pattern should end with ``$``), or
 - ``CUT``s this paragraph and everything after it, when the pattern marks the start of the
   page's furniture ("Das könnte Sie auch interessieren") and it sits in the last part of the
   text.
@@ -165,6 +166,18 @@ GERMAN_RULES: list[Rule] = [
                "Sprecherin. Verbraucherschützer begrüßten das Vorgehen, fordern aber strengere "
                "Regeln für alle Anbieter solcher Dienste in der gesamten Europäischen Union, "
                "nicht nur für große Konzerne.",),
+    ),
+    Rule(
+        "consent-statement-de",
+        r"(?:ich\s+bin\s+damit\s+einverstanden|willige\s+ich\b.{0,40}\bein\b).{0,600}"
+        r"(?:jederzeit|für\s+die\s+zukunft).{0,80}widerruf",
+        max_chars=700,
+        examples=("Ich bin damit einverstanden, dass mir der Anbieter per E-Mail Informationen zu "
+                  "seinen Angeboten sendet. Ich kann diese Einwilligung jederzeit mit Wirkung für "
+                  "die Zukunft widerrufen.",),
+        keeps=("Verbraucherschützer raten, genau zu lesen, bevor man klickt: Wer erklärt, er sei "
+               "mit der Weitergabe seiner Daten einverstanden, kann das zwar jederzeit "
+               "widerrufen, doch dann sind die Daten oft schon verkauft.",),
     ),
     Rule(
         "read-also",

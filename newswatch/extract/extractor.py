@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from newswatch.article import Article
-from newswatch.clean import clean_article, clean_paragraphs
+from newswatch.clean import clean_article
 from newswatch.clean.normalize import normalize_inline
 from newswatch.extract.authors import clean_authors
 from newswatch.extract.body import (
@@ -48,9 +48,9 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+|\s+::\s+")
 class BodyOptions:
     """How trafilatura is run (the defaults are what the quality benchmark found best)."""
 
-    favor_precision: bool = False
+    favor_precision: bool = True
     favor_recall: bool = False
-    fast: bool = False
+    fast: bool = True
 
 
 DEFAULT_BODY_OPTIONS = BodyOptions()
@@ -65,12 +65,6 @@ def parse_page(text: str) -> HtmlElement | None:
     except Exception:  # lxml raises various errors on hostile input
         LOGGER.debug("unparseable page", exc_info=True)
         return None
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and normalize_inline(a or "").casefold() == normalize_inline(
-        b or ""
-    ).casefold()
 
 
 def _overlap(a: str, b: str) -> float:
@@ -106,15 +100,15 @@ def choose_title(meta: PageMetadata) -> str:
 def _drop_leading_furniture(paragraphs: list[str], titles: list[str], teaser: str) -> list[str]:
     """Remove the headline (any of its variants, with short kicker lines before it) and the
     teaser from the top of the body: they are in ``title`` and ``teaser``."""
-    head = paragraphs[:6]
+    known_titles = {normalize_inline(title).casefold() for title in titles if title}
+    head = [normalize_inline(p).casefold() for p in paragraphs[:6]]
     for index, paragraph in enumerate(head):
-        if any(_same(paragraph, title) for title in titles) and all(
-            len(p.split()) <= 12 for p in head[:index]
-        ):
+        if paragraph in known_titles and all(len(p.split()) <= 12 for p in head[:index]):
             paragraphs = paragraphs[index + 1 :]
             break
+    teaser_key = normalize_inline(teaser).casefold()
     for index, paragraph in enumerate(paragraphs[:4]):
-        if _same(paragraph, teaser):
+        if teaser_key and normalize_inline(paragraph).casefold() == teaser_key:
             return paragraphs[:index] + paragraphs[index + 1 :]
     return paragraphs
 
@@ -195,11 +189,6 @@ def extract_article(
             paragraphs = split_json_ld_body(meta.article_body)
     if language is None:
         language = guess_language(" ".join(paragraphs) or title)
-    # Boilerplate goes first, so that a wall above the headline does not hide the headline.
-    paragraphs = clean_paragraphs([normalize_inline(p) for p in paragraphs], language)
-    titles = [title, *(unescape(t) for t in meta.titles), *([meta.h1] if meta.h1 else [])]
-    paragraphs = _drop_leading_furniture(paragraphs, titles, teaser)
-    body = "\n\n".join(paragraphs)
 
     zone = overrides.timezone or default_zone_for_language(language)
     date_override = overrides.date_selector and selected_text(
@@ -221,7 +210,7 @@ def extract_article(
         url=url,
         title=title,
         teaser=teaser,
-        body=body,
+        body="\n\n".join(paragraphs),
         authors=authors,
         published_at=published,
         modified_at=modified,
@@ -233,6 +222,12 @@ def extract_article(
         is_paywalled=False,
         publisher=first(meta.publishers) or first(meta.site_names),
     )
+    # Boilerplate goes first, so that a wall above the headline does not hide the headline.
     article = clean_article(article)
+    titles = [article.title, *(normalize_inline(unescape(t)) for t in meta.titles),
+              *([normalize_inline(meta.h1)] if meta.h1 else [])]
+    article.body = "\n\n".join(
+        _drop_leading_furniture(article.body.split("\n\n"), titles, article.teaser)
+    )
     article.is_paywalled = is_paywalled(meta, tree, article.word_count)
     return article
