@@ -11,6 +11,7 @@ time (plus a small clock skew) is rejected as implausible for a news article.
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -56,6 +57,13 @@ class _GermanEnglishInfo(dateutil_parser.parserinfo):
         "um", "am", "den", "Uhr", "h", "|", "–", "—", "·", "•", "/",
     ]
 
+
+# Zone abbreviations pages print after a time ("14:30 Uhr MESZ", "2:30 PM EST").
+_TZ_ABBREVIATIONS: dict[str, int] = {
+    "MEZ": 3600, "CET": 3600, "MESZ": 7200, "CEST": 7200, "UTC": 0, "GMT": 0, "WET": 0,
+    "WEST": 3600, "BST": 3600, "EST": -18000, "EDT": -14400, "CDT": -18000, "MST": -25200,
+    "MDT": -21600, "PST": -28800, "PDT": -25200,
+}
 
 _INFO = _GermanEnglishInfo(dayfirst=True)
 _INFO_EN = dateutil_parser.parserinfo(dayfirst=False)
@@ -186,12 +194,15 @@ def parse_date(
         if not _HAS_DATE_EVIDENCE.search(cleaned):
             return None
         try:
-            value = dateutil_parser.parse(
-                cleaned,
-                parserinfo=_INFO if dayfirst and not _ISO_LIKE.match(cleaned) else _INFO_EN,
-                fuzzy=True,
-                default=datetime(2000, 1, 1),
-            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+                value = dateutil_parser.parse(
+                    cleaned,
+                    parserinfo=_INFO if dayfirst and not _ISO_LIKE.match(cleaned) else _INFO_EN,
+                    fuzzy=True,
+                    default=datetime(2000, 1, 1),
+                    tzinfos=_TZ_ABBREVIATIONS,
+                )
         except (ValueError, OverflowError, TypeError):
             return None
     try:
