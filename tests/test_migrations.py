@@ -67,7 +67,7 @@ def test_database_from_newer_code_is_refused_with_a_clear_message(engine: Engine
     migrate.upgrade(engine)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
-    with pytest.raises(SchemaAheadError, match="9999_from_the_future.*upgrade newswatch"):
+    with pytest.raises(SchemaAheadError, match=r"9999_from_the_future.*upgrade newswatch"):
         migrate.ensure_schema(engine)
     with pytest.raises(SchemaAheadError):
         migrate.upgrade(engine)
