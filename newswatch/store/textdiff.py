@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,9 +23,30 @@ class WordChange:
     words: tuple[str, ...]
 
 
+#: Token that stands for a paragraph break in :func:`word_diff` output.
+PARAGRAPH_BREAK = "\n\n"
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+
+
+def words_and_breaks(text: str) -> list[str]:
+    """The words of ``text``, with :data:`PARAGRAPH_BREAK` tokens between its paragraphs."""
+    tokens: list[str] = []
+    for paragraph in _PARAGRAPHS.split(text.strip()):
+        words = paragraph.split()
+        if words:
+            if tokens:
+                tokens.append(PARAGRAPH_BREAK)
+            tokens.extend(words)
+    return tokens
+
+
 def word_diff(old: str, new: str) -> Iterator[WordChange]:
-    """The words of ``old`` and ``new`` aligned as kept/removed/added runs."""
-    a, b = old.split(), new.split()
+    """The words of ``old`` and ``new`` aligned as kept/removed/added runs.
+
+    Paragraph breaks are kept as :data:`PARAGRAPH_BREAK` tokens so the result can be shown
+    paragraph by paragraph.
+    """
+    a, b = words_and_breaks(old), words_and_breaks(new)
     if len(a) + len(b) > ALIGNMENT_LIMIT:
         yield WordChange("delete", tuple(a))
         yield WordChange("insert", tuple(b))
@@ -47,10 +69,11 @@ def count_word_changes(old: str, new: str) -> tuple[int, int]:
         return _bag_difference(a, b)
     added = removed = 0
     for change in word_diff(old, new):
+        count = sum(1 for word in change.words if word != PARAGRAPH_BREAK)
         if change.op == "insert":
-            added += len(change.words)
+            added += count
         elif change.op == "delete":
-            removed += len(change.words)
+            removed += count
     return added, removed
 
 
