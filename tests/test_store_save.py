@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.store import due_rechecks, mark_gone, mark_not_modified, models, save_article
 from newswatch.store.save import load_raw_page
+from newswatch.store.search import search
 from tests.store_db import migrated_engine
 from tests.store_samples import FETCHED_AT, GERMAN_BODY, english_article, german_article
 
@@ -294,3 +296,22 @@ def test_concurrent_first_saves_of_identical_content_make_one_version(
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(models.ArticleVersion)) == 1
         assert session.scalar(select(func.count()).select_from(models.Source)) == 1
+
+
+def test_nul_characters_are_dropped_so_every_dialect_can_store_the_text(session: Session) -> None:
+    broken = german_article(title="Stargate:\x00 500 Milliarden", authors=["Anna\x00 Beispiel"])
+    outcome = save_article(session, broken, source_name="t", fetched_at=FETCHED_AT)
+    version = session.get(models.ArticleVersion, outcome.version_id)
+    assert version is not None
+    assert (version.title, version.authors) == ("Stargate: 500 Milliarden", ["Anna Beispiel"])
+
+
+def test_a_huge_junk_body_is_saved_and_its_beginning_searchable(session: Session) -> None:
+    junk = " ".join(hashlib.md5(str(i).encode()).hexdigest() for i in range(40_000))
+    outcome = save_article(
+        session, german_article(body="Anfang " + junk), source_name="t", fetched_at=FETCHED_AT
+    )
+    assert outcome.status == "new"
+    assert [hit.article_id for hit in search(session, "Anfang")] == [outcome.article_id]
+    beyond_index = hashlib.md5(b"39999").hexdigest()  # past the first 200,000 characters
+    assert search(session, beyond_index) == []

@@ -5,9 +5,12 @@ in sync with ``article_versions`` by triggers, so every writer (newswatch or pla
 right in the same transaction. Tokenizer unicode61 without diacritics folding.
 
 PostgreSQL: an expression GIN index on ``to_tsvector('simple', title || ' ' || teaser || ' ' ||
-body)`` over all versions; queries restrict matches to the latest version. The 'simple'
+left(body, 200000))`` over all versions; queries restrict matches to the latest version. The 'simple'
 configuration (lower-casing, no stemming, no stop words) treats German and English alike and
 matches the SQLite tokenizer, so both dialects return the same articles.
+
+Only the first 200,000 characters of a body are indexed, on both dialects: PostgreSQL cannot
+build a tsvector over 1 MB, and a page of junk must not make an article unsaveable.
 
 Both are created here by hand and hidden from autogenerate (newswatch.store.migrate
 .include_object). Upgrading from 0001 fills the index from the existing versions.
@@ -73,7 +76,7 @@ WHERE v.version_no = (
 _SQLITE_REFRESH = """
     DELETE FROM article_search WHERE rowid = {ref}.article_id;
     INSERT INTO article_search (rowid, title, teaser, body)
-        SELECT article_id, title, teaser, body FROM article_versions
+        SELECT article_id, title, teaser, substr(body, 1, 200000) FROM article_versions
         WHERE article_id = {ref}.article_id
         ORDER BY version_no DESC LIMIT 1;
 """
@@ -89,7 +92,7 @@ SQLITE_UPGRADE = [
     f"""CREATE TRIGGER article_search_after_update AFTER UPDATE ON article_versions
     BEGIN {_SQLITE_REFRESH.format(ref="OLD")} {_SQLITE_REFRESH.format(ref="NEW")} END""",
     """INSERT INTO article_search (rowid, title, teaser, body)
-    SELECT v.article_id, v.title, v.teaser, v.body FROM article_versions v
+    SELECT v.article_id, v.title, v.teaser, substr(v.body, 1, 200000) FROM article_versions v
     WHERE v.version_no = (
         SELECT max(v2.version_no) FROM article_versions v2 WHERE v2.article_id = v.article_id
     )""",
@@ -106,7 +109,9 @@ SQLITE_DOWNGRADE = [
 
 POSTGRES_UPGRADE = [
     """CREATE INDEX ix_article_versions_fulltext ON article_versions
-    USING gin (to_tsvector('simple'::regconfig, title || ' ' || teaser || ' ' || body))""",
+    USING gin (
+        to_tsvector('simple'::regconfig, title || ' ' || teaser || ' ' || left(body, 200000))
+    )""",
     LATEST_VERSIONS_VIEW,
 ]
 

@@ -11,6 +11,7 @@ back and retried, so version numbers never have gaps or duplicates.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import zlib
@@ -96,6 +97,7 @@ def save_article(
     _require_aware(fetched_at, "fetched_at")
     if next_check_at is not None:
         _require_aware(next_check_at, "next_check_at")
+    article = without_nul_characters(article)
     fingerprint = content_fingerprint(
         article.title, article.teaser, article.body, article.authors, volatile_patterns
     )
@@ -386,6 +388,17 @@ def due_rechecks(
     if limit is not None:
         query = query.limit(limit)
     return [DueCheck(*row) for row in session.execute(query)]
+
+
+def without_nul_characters(article: Article) -> Article:
+    """``article`` without NUL characters, which PostgreSQL cannot store in text columns."""
+    changes: dict[str, Any] = {}
+    for name, value in vars(article).items():
+        if isinstance(value, str) and "\x00" in value:
+            changes[name] = value.replace("\x00", "")
+        elif isinstance(value, list) and any("\x00" in item for item in value):
+            changes[name] = [item.replace("\x00", "") for item in value]
+    return dataclasses.replace(article, **changes) if changes else article
 
 
 def _require_aware(value: datetime, name: str) -> None:
