@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newswatch.article import Article
 from newswatch.store.fingerprint import content_fingerprint
 from newswatch.store.volatile import DEFAULT_VOLATILE_PATTERNS
@@ -123,3 +126,15 @@ def test_volatile_patterns_are_pluggable() -> None:
     assert content_fingerprint(a.title, a.teaser, a.body, a.authors, patterns) == (
         content_fingerprint(b.title, b.teaser, b.body, b.authors, patterns)
     )
+
+
+@given(
+    words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß", min_size=1), min_size=1),
+    gaps=st.lists(st.sampled_from([" ", "  ", "\n", "\n\n", "\t", "\u00a0", " \n "]), min_size=1),
+)
+def test_any_respacing_of_the_same_words_keeps_the_fingerprint(
+    words: list[str], gaps: list[str]
+) -> None:
+    plain = " ".join(words)
+    respaced = "".join(word + gaps[i % len(gaps)] for i, word in enumerate(words))
+    assert content_fingerprint("T", "", respaced, []) == content_fingerprint("T", "", plain, [])
