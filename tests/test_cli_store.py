@@ -192,3 +192,21 @@ def test_schema_from_newer_code_is_refused_with_exit_4(archive: str) -> None:
     result = run("search", "Stargate", "--db", archive)
     assert result.exit_code == 4
     assert "'0099_future', which this newswatch does not know" in result.stderr
+
+
+def test_diff_lists_changed_metadata_as_old_and_new(db_url: str) -> None:
+    run("db", "upgrade", "--db", db_url)
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session:
+        save_article(session, german_article(), source_name="tagesschau", fetched_at=FETCHED_AT)
+        edited = german_article(
+            authors=["Anna Beispiel"], section="Technik", title=EDITED_TITLE, is_paywalled=True
+        )
+        later = FETCHED_AT + timedelta(hours=1)
+        save_article(session, edited, source_name="tagesschau", fetched_at=later)
+    engine.dispose()
+    out = run("diff", "1", "--db", db_url).stdout
+    assert "\n[authors]\nAnna Beispiel, Jonas Muster -> Anna Beispiel\n" in out
+    assert "\n[section]\nWirtschaft -> Technik\n" in out
+    assert "\n[is_paywalled]\nno -> yes\n" in out
+    assert "[body]" not in out

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from newswatch.store import models, save_article
@@ -131,3 +131,14 @@ def test_query_words_are_lowercased_unique_runs_of_letters_and_digits() -> None:
         "foo",
         "bar",
     ]
+
+
+def test_editing_a_stored_version_with_plain_sql_updates_the_index(session: Session) -> None:
+    session.execute(
+        update(models.ArticleVersion)
+        .where(models.ArticleVersion.title == HANDELSBLATT.title)
+        .values(body="Microsoft baut nun doch nicht in Hessen.")
+    )
+    session.commit()
+    assert urls(search(session, "nun doch nicht")) == [HB]
+    assert urls(search(session, "Sprecherin")) == []

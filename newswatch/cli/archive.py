@@ -167,8 +167,36 @@ def diff(
             continue
         click.echo(f"\n[{field}]")
         click.echo(_render(word_diff(before, after), use_color), color=use_color)
-    if old.authors != new.authors:
-        click.echo(f"\n[authors]\n{', '.join(old.authors)} -> {', '.join(new.authors)}")
+    for field in METADATA_FIELDS:
+        before, after = getattr(old, field), getattr(new, field)
+        if before != after:
+            click.echo(f"\n[{field}]\n{_plain(before)} -> {_plain(after)}")
+
+
+#: Fields that `newswatch diff` shows as "old -> new" when they differ.
+METADATA_FIELDS = (
+    "authors",
+    "published_at",
+    "modified_at",
+    "language",
+    "section",
+    "tags",
+    "image_url",
+    "publisher",
+    "is_paywalled",
+)
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return _when(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def _render(changes: Iterable[WordChange], use_color: bool) -> str:
