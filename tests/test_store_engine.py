@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from newswatch.store.engine import (
     DEFAULT_DATABASE_URL,
@@ -77,3 +78,26 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(sqlite_url: st
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
     engine.dispose()
+
+
+def connect_params(url: str) -> dict[str, Any]:
+    """The keyword arguments newswatch's engine hands to psycopg for ``url``."""
+    engine = make_engine(url)
+    seen: dict[str, Any] = {}
+
+    @event.listens_for(engine, "do_connect")
+    def capture(dialect: Any, record: Any, cargs: Any, cparams: dict[str, Any]) -> None:
+        seen.update(cparams)
+
+    with pytest.raises(DatabaseUnavailable):  # nothing listens on port 9
+        connect(engine)
+    engine.dispose()
+    return seen
+
+
+def test_postgres_connections_time_out_unless_the_url_says_otherwise() -> None:
+    assert connect_params("postgresql://nw@127.0.0.1:9/news")["connect_timeout"] == 10
+    assert (
+        connect_params("postgresql://nw@127.0.0.1:9/news?connect_timeout=3")["connect_timeout"]
+        == "3"
+    )

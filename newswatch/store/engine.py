@@ -29,6 +29,8 @@ ENV_VAR = "NEWSWATCH_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///newswatch.db"
 #: How long an SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: How long to wait for a PostgreSQL server to answer (unless the URL sets connect_timeout).
+POSTGRES_CONNECT_TIMEOUT_S = 10
 
 _POSTGRES_DRIVERS = {"postgresql", "postgres", "postgresql+psycopg"}
 
@@ -79,6 +81,10 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
             engine = create_engine(parsed, **kwargs)
             event.listen(engine, "connect", _configure_sqlite_connection)
             return engine
+        if "connect_timeout" not in parsed.query:
+            kwargs.setdefault("connect_args", {}).setdefault(
+                "connect_timeout", POSTGRES_CONNECT_TIMEOUT_S
+            )
         return create_engine(parsed, pool_pre_ping=True, **kwargs)
     except (NoSuchModuleError, ImportError):
         raise BadDatabaseURL(
