@@ -1,4 +1,7 @@
 """Imports every command module so that it registers itself on `main`."""
 
 # One line per command module; keep sorted.
-from newswatch.cli import crawl  # noqa: F401
+from newswatch.cli import (
+    crawl,  # noqa: F401
+    demo,  # noqa: F401
+)

@@ -74,7 +74,7 @@ name = "demo-de"
 language = "de"
 feeds = ["{base_url}/feed.xml"]
 sections = ["{base_url}/wirtschaft.html"]
-allow = ['/artikel/', '/en/']
+allow = ['/artikel/']
 allow_private_addresses = true   # the demo site runs on this machine
 timezone = "Europe/Berlin"
 

@@ -6,6 +6,7 @@ extraction package replaces it with the same signature.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,10 +51,19 @@ def extract_article(
         body=(data.get("text") or "").strip(),
         authors=authors,
         published_at=published,
-        language=data.get("language"),
+        language=data.get("language") or _html_lang(html),
         canonical_url=None,
         publisher=data.get("sitename"),
     )
+
+
+_HTML_LANG = re.compile(rb"<html[^>]*\slang=[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+
+
+def _html_lang(html: bytes | str) -> str | None:
+    data = html.encode("utf-8", "replace") if isinstance(html, str) else html
+    match = _HTML_LANG.search(data[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
 
 
 def _parse_date(value: object) -> datetime | None:
