@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +24,8 @@ class Page:
     headers: dict[str, str] = field(default_factory=dict)
     #: send an ETag and answer If-None-Match with 304
     etag: bool = True
+    #: seconds to wait before answering (a slow server)
+    delay: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class SiteServer:
             page = queue.popleft() if queue else self.pages.get(path)
         if page is None:
             return 404, {"Content-Type": "text/plain"}, b"not found"
+        if page.delay:
+            time.sleep(page.delay)
         headers = {"Content-Type": page.content_type, **page.headers}
         if page.etag and page.status == 200:
             etag = '"' + hashlib.sha256(page.body).hexdigest()[:16] + '"'
