@@ -89,6 +89,22 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 return response
         return retry
 
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
+        if request.meta.get("dont_retry", False) or not isinstance(
+            exception, self.exceptions_to_retry
+        ):
+            return None
+        retries = int(request.meta.get("retry_times", 0))
+        retry = self._retry(request, exception)
+        if retry is None:
+            return None
+        delay = backoff_delay(retries, base=self.backoff_base, cap=self.backoff_max)
+        if delay > 0 and not await self._wait(delay):
+            return None
+        return retry
+
     async def _wait(self, seconds: float) -> bool:
         """Sleep up to ``seconds``; False when the crawl started stopping meanwhile."""
         from twisted.internet import reactor  # the installed one; never install a default here

@@ -17,6 +17,7 @@ from newswatch.pages import FetchedPage
 from newswatch.scheduling import next_check_at
 from newswatch.store import (
     due_rechecks,
+    ensure_schema,
     make_engine,
     mark_gone,
     mark_not_modified,
@@ -49,7 +50,9 @@ class StoreArchive:
     def open(
         cls, database_url: str | None, *, crawl_config: CrawlConfig, sources: Sequence[SourceConfig]
     ) -> StoreArchive:
+        """An archive with its own engine (for ``scrapy crawl news``); upgrades the schema."""
         engine = make_engine(resolve_database_url(database_url))
+        ensure_schema(engine)
         return cls(engine, crawl_config=crawl_config, sources=sources, owns_engine=True)
 
     def close(self) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -352,3 +354,55 @@ def test_runs_lists_recent_runs(site: SiteServer, tmp_path: Path, sqlite_url: st
     header, row = listing.splitlines()[:2]
     assert header.split()[:3] == ["id", "started", "(UTC)"]
     assert row.split()[0] == str(last_run(sqlite_url).id) and "finished" in row
+
+
+def test_unreachable_feed_is_retried_with_backoff_then_counted(
+    site: SiteServer, tmp_path: Path, sqlite_url: str
+) -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: connection refused
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    sources = write_sources(tmp_path / "sources.toml", site, feeds=["/feed.xml"])
+    sources.write_text(
+        sources.read_text().replace(
+            site.url("/feed.xml"), f"http://127.0.0.1:{closed_port}/feed.xml"
+        ),
+        encoding="utf-8",
+    )
+
+    result = crawl(sources, sqlite_url)
+
+    assert result.returncode == 0, result.stderr
+    assert last_run(sqlite_url).counters["errors"] == {"connection_refused": 1}
+
+
+def test_scrapy_crawl_news_runs_the_same_spider(
+    site: SiteServer, tmp_path: Path, sqlite_url: str
+) -> None:
+    site.set("/feed.xml", xml_page(rss(site.base_url, ["/artikel/a.html"])))
+    site.set("/artikel/a.html", Page(article_html("A")))
+    sources = write_sources(tmp_path / "sources.toml", site, feeds=["/feed.xml"])
+    (tmp_path / "scrapy.cfg").write_text("[settings]\ndefault = newswatch.settings\n")
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-s",
+            f"NEWSWATCH_SOURCES={sources}",
+            "-s",
+            f"NEWSWATCH_DATABASE_URL={sqlite_url}",
+        ],
+        cwd=tmp_path,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert list(articles_by_url(sqlite_url)) == [site.url("/artikel/a.html")]

@@ -20,6 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
 from newswatch.archive import CrawlArchive, RecheckTarget
@@ -110,7 +111,12 @@ class NewsSpider(Spider):
         """Due re-checks first (they carry the conditional headers), then discovery."""
         if self.archive is not None and self.sources:
             due_at = now + timedelta(days=36500) if self.recheck_all else now
-            for target in self.archive.due_rechecks(due_at, [s.name for s in self.sources]):
+            try:
+                due = self.archive.due_rechecks(due_at, [s.name for s in self.sources])
+            except SQLAlchemyError as exc:
+                due = []
+                self._error("store", f"cannot read due re-checks: {type(exc).__name__}")
+            for target in due:
                 request = self._recheck_request(target)
                 if request is not None:
                     yield request
@@ -336,6 +342,11 @@ def classify_failure(failure: Failure) -> str:
     name = type(exc).__name__
     known = {
         "DNSLookupError": "dns",
+        "CannotResolveHostError": "dns",
+        "DownloadConnectionRefusedError": "connection_refused",
+        "DownloadFailedError": "connection_lost",
+        "ResponseDataLossError": "data_loss",
+        "UnsupportedURLSchemeError": "unsupported_scheme",
         "TimeoutError": "timeout",
         "DownloadTimeoutError": "timeout",
         "TCPTimedOutError": "timeout",
