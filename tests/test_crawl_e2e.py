@@ -297,26 +297,8 @@ def test_bad_config_exits_2_before_anything_runs(tmp_path: Path) -> None:
 def test_sigterm_mid_crawl_leaves_no_half_written_article_and_a_new_run_completes(
     site: SiteServer, tmp_path: Path, sqlite_url: str
 ) -> None:
-    paths = [f"/artikel/a{i}.html" for i in range(30)]
-    site.set("/feed.xml", xml_page(rss(site.base_url, paths)))
-    for i, path in enumerate(paths):
-        site.set(path, Page(article_html(f"Artikel {i}"), delay=0.2))
-    sources = write_sources(
-        tmp_path / "sources.toml", site, feeds=["/feed.xml"], crawl_extra="concurrent_requests = 2"
-    )
-    child = subprocess.Popen(
-        newswatch_command("crawl", "--sources", str(sources), "--db", sqlite_url),
-        cwd=tmp_path,
-        env=child_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    child = start_slow_crawl(site, tmp_path, sqlite_url)
     try:
-        for _ in range(600):  # wait (at most ~60 s) until a few articles have been served
-            if sum(1 for r in site.log if r.path.startswith("/artikel/")) >= 5:
-                break
-            time.sleep(0.1)
         child.send_signal(signal.SIGTERM)
         stdout, stderr = child.communicate(timeout=60)
     finally:
@@ -329,9 +311,7 @@ def test_sigterm_mid_crawl_leaves_no_half_written_article_and_a_new_run_complete
     assert 0 < len(stored) < 30
     assert all(a.version_count == 1 and len(a.versions) == 1 for a in stored.values())
 
-    for path in paths:
-        site.set(path, Page(article_html(f"Artikel {paths.index(path)}")))
-    again = crawl(sources, sqlite_url)
+    again = crawl(tmp_path / "sources.toml", sqlite_url)
 
     assert again.returncode == 0, again.stderr
     assert last_run(sqlite_url).status == "finished"
@@ -406,3 +386,77 @@ def test_scrapy_crawl_news_runs_the_same_spider(
 
     assert done.returncode == 0, done.stderr
     assert list(articles_by_url(sqlite_url)) == [site.url("/artikel/a.html")]
+
+
+def start_slow_crawl(site: SiteServer, tmp_path: Path, db_url: str) -> subprocess.Popen[str]:
+    """A crawl of 30 slow articles, returned once it is busy fetching them."""
+    paths = [f"/artikel/a{i}.html" for i in range(30)]
+    site.set("/feed.xml", xml_page(rss(site.base_url, paths)))
+    for i, path in enumerate(paths):
+        site.set(path, Page(article_html(f"Artikel {i}"), delay=0.2))
+    sources = write_sources(
+        tmp_path / "sources.toml", site, feeds=["/feed.xml"], crawl_extra="concurrent_requests = 2"
+    )
+    child = subprocess.Popen(
+        newswatch_command("crawl", "--sources", str(sources), "--db", db_url),
+        cwd=tmp_path,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for _ in range(600):  # wait (at most ~60 s) until a few articles have been served
+        if sum(1 for r in site.log if r.path.startswith("/artikel/")) >= 5:
+            break
+        time.sleep(0.1)
+    return child
+
+
+def test_a_killed_run_is_reported_by_the_next_one_and_its_row_closed(
+    site: SiteServer, tmp_path: Path, sqlite_url: str
+) -> None:
+    child = start_slow_crawl(site, tmp_path, sqlite_url)
+    child.kill()
+    child.communicate(timeout=60)
+    killed_run = last_run(sqlite_url)
+    assert killed_run.status == "running"  # nobody could record its end
+
+    again = crawl(tmp_path / "sources.toml", sqlite_url)
+
+    assert again.returncode == 0, again.stderr
+    assert "did not end cleanly" in again.stderr and f"pid {child.pid}" in again.stderr
+    with archive(sqlite_url) as session:
+        closed = session.get(models.CrawlRun, killed_run.id)
+        assert closed is not None and closed.status == "failed"
+        assert "killed" in (closed.error or "")
+    stored = articles_by_url(sqlite_url)
+    assert len(stored) == 30 and all(len(a.versions) == 1 for a in stored.values())
+
+
+def test_log_file_gets_the_log_and_the_summary(
+    site: SiteServer, tmp_path: Path, sqlite_url: str
+) -> None:
+    site.set("/feed.xml", xml_page(rss(site.base_url, ["/artikel/a.html"])))
+    site.set("/artikel/a.html", Page(article_html("A")))
+    sources = write_sources(tmp_path / "sources.toml", site, feeds=["/feed.xml"])
+    log = tmp_path / "logs" / "crawl.log"
+    log.parent.mkdir()
+
+    result = crawl(sources, sqlite_url, "--log-file", str(log))
+
+    assert result.returncode == 0, result.stderr
+    text = log.read_text(encoding="utf-8")
+    assert "Spider opened" in text and "crawl run 1 finished: pages 1, new 1" in text
+    assert result.stderr == ""
+
+
+def test_check_validates_config_and_database_without_crawling(
+    site: SiteServer, tmp_path: Path, sqlite_url: str
+) -> None:
+    sources = write_sources(tmp_path / "sources.toml", site, feeds=["/feed.xml"])
+
+    result = crawl(sources, sqlite_url, "--check")
+
+    assert result.returncode == 0, result.stderr
+    assert "1 source(s) OK" in result.stdout
+    assert site.log == []

@@ -11,11 +11,18 @@ from importlib import resources
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import Engine
 
 from newswatch.cli import main
 from newswatch.cli.options import db_option
 from newswatch.config import ConfigError, NewswatchConfig, load_config, resolve_sources_path
-from newswatch.scheduling import LockHeldError, RunLock, cron_line, default_lock_path
+from newswatch.scheduling import (
+    LockHeldError,
+    LockInfo,
+    RunLock,
+    cron_line,
+    default_lock_path,
+)
 
 logger = logging.getLogger("newswatch.crawl")
 
@@ -120,6 +127,8 @@ def crawl(
             store.ensure_schema(engine)
         except store.StoreError as exc:
             _fail(str(exc), EXIT_DATABASE)
+        if lock.stale is not None:
+            _close_abandoned_runs(engine, lock.stale)
         if check_only:
             click.echo(f"{config.path}: {len(sources)} source(s) OK; database {safe} OK")
             return
@@ -157,6 +166,31 @@ def crawl(
         sys.exit(EXIT_INTERRUPTED)
     if result.status != "finished":
         sys.exit(EXIT_FAILED)
+
+
+def _close_abandoned_runs(engine: Engine, holder: LockInfo) -> None:
+    """Mark the run rows of a crawl that died holding the lock as failed."""
+    from sqlalchemy import select
+
+    from newswatch import store
+    from newswatch.store.models import CrawlRun
+
+    with store.session_factory(engine)() as session:
+        abandoned = session.scalars(
+            select(CrawlRun).where(
+                CrawlRun.status == "running",
+                CrawlRun.pid == holder.pid,
+                CrawlRun.host == holder.host,
+            )
+        ).all()
+        for run in abandoned:
+            store.finish_run(
+                session,
+                run.id,
+                status="failed",
+                counters=run.counters or {},
+                error="the crawl process ended without finishing its run (killed?)",
+            )
 
 
 @main.command()
