@@ -343,12 +343,14 @@ def _parse_source(raw: Any, path: Path, index: int, crawl: CrawlConfig) -> Sourc
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"{where}: timezone: unknown time zone {tzname!r}") from None
 
-    selectors = {
+    extract_settings: dict[str, str] = {
         key: _string(raw[key], f"{where}: {key}")
         for key in ("body_selector", "title_selector", "date_selector")
         if key in raw
     }
-    overrides = ExtractOverrides(**selectors) if selectors else None
+    if timezone is not None:
+        extract_settings["timezone"] = str(timezone)
+    overrides = ExtractOverrides(**extract_settings) if extract_settings else None
 
     return SourceConfig(
         name=name,

@@ -72,7 +72,7 @@ date_selector = "time[datetime]"
     assert source.domains == ("guardian.co.uk", "theguardian.com")
     assert source.timezone is not None and str(source.timezone) == "Europe/London"
     assert source.extract == ExtractOverrides(
-        body_selector="div.article-body", date_selector="time[datetime]"
+        body_selector="div.article-body", date_selector="time[datetime]", timezone="Europe/London"
     )
     assert source.link_allowed("https://www.theguardian.com/world/2025/jan/22/stargate")
     assert not source.link_allowed("https://www.theguardian.com/world/live/2025/jan/22/x")

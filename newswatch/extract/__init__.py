@@ -22,11 +22,13 @@ __all__ = ["Article", "ExtractOverrides", "extract_article"]
 
 @dataclass(frozen=True)
 class ExtractOverrides:
-    """Per-source CSS/XPath selectors that win over the generic extraction."""
+    """Per-source CSS/XPath selectors that win over the generic extraction, and the zone for
+    times printed without one (an IANA name)."""
 
     body_selector: str | None = None
     title_selector: str | None = None
     date_selector: str | None = None
+    timezone: str | None = None
 
 
 def extract_article(
