@@ -460,3 +460,30 @@ def test_check_validates_config_and_database_without_crawling(
     assert result.returncode == 0, result.stderr
     assert "1 source(s) OK" in result.stdout
     assert site.log == []
+
+
+def test_oversized_pages_and_xml_bombs_are_counted_not_stored(
+    site: SiteServer, tmp_path: Path, sqlite_url: str
+) -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b"<rss><channel><item><title>&b;</title><link>/artikel/bomb.html</link></item>"
+        b"</channel></rss>"
+    )
+    site.set("/bomb.xml", xml_page(bomb))
+    site.set("/feed.xml", xml_page(rss(site.base_url, ["/artikel/riesig.html"])))
+    site.set("/artikel/riesig.html", Page(article_html("Riesig", PARAGRAPHS * 200)))
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        site,
+        feeds=["/feed.xml", "/bomb.xml"],
+        crawl_extra="download_maxsize = 65536\ndownload_warnsize = 32768",
+    )
+
+    result = crawl(sources, sqlite_url)
+
+    assert result.returncode == 0, result.stderr
+    assert last_run(sqlite_url).counters["errors"] == {"bad_feed": 1, "too_large": 1}
+    assert articles_by_url(sqlite_url) == {}
+    assert not site.requests_for("/artikel/bomb.html")

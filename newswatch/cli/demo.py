@@ -100,7 +100,7 @@ def _report(db_url: str) -> None:
             click.echo(
                 f"  v{article.version_count}  {latest.language or '--'}  "
                 f"{latest.title[:60]:60}  {latest.word_count:>4} words  "
-                f"next check {article.next_check_at:%H:%M}"
+                f"next check {article.next_check_at:%H:%M} UTC"
                 if article.next_check_at
                 else f"  v{article.version_count}  {latest.language or '--'}  {latest.title[:60]}"
             )
