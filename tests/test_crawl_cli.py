@@ -79,3 +79,9 @@ def test_demo_crawls_the_bundled_site_twice_and_shows_a_diff(tmp_path: Path) -> 
     assert "+Update: SoftBank later confirmed" in out
     assert "unchanged 1" in out  # the ticked comment counter made no new version
     assert (tmp_path / "newswatch-demo.db").exists()
+
+
+def test_runs_on_a_database_without_an_archive_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["runs", "--db", f"sqlite:///{tmp_path / 'empty.db'}"])
+    assert result.exit_code == 4
+    assert "not a newswatch archive" in result.output

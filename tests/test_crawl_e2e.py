@@ -361,7 +361,9 @@ def test_scrapy_crawl_news_runs_the_same_spider(
 ) -> None:
     site.set("/feed.xml", xml_page(rss(site.base_url, ["/artikel/a.html"])))
     site.set("/artikel/a.html", Page(article_html("A")))
-    sources = write_sources(tmp_path / "sources.toml", site, feeds=["/feed.xml"])
+    sources = write_sources(
+        tmp_path / "sources.toml", site, feeds=["/feed.xml"], crawl_extra="obey_robots_txt = false"
+    )
     (tmp_path / "scrapy.cfg").write_text("[settings]\ndefault = newswatch.settings\n")
 
     done = subprocess.run(
@@ -386,6 +388,7 @@ def test_scrapy_crawl_news_runs_the_same_spider(
 
     assert done.returncode == 0, done.stderr
     assert list(articles_by_url(sqlite_url)) == [site.url("/artikel/a.html")]
+    assert not site.requests_for("/robots.txt")  # the file's [crawl] table was applied
 
 
 def start_slow_crawl(site: SiteServer, tmp_path: Path, db_url: str) -> subprocess.Popen[str]:

@@ -232,3 +232,13 @@ def test_non_html_responses_are_counted_and_skipped(content_type: str, body: byt
         )
     assert list(spider.parse_article(resp)) == []
     assert stat(spider, "skipped/non_html") == 1
+
+
+def test_an_article_redirected_off_the_site_is_skipped() -> None:
+    spider = make_spider()
+    request = Request(f"{SITE}/artikel/a.html", meta={"newswatch_source": "example"})
+    resp = HtmlResponse(
+        url="https://elsewhere.example/copy.html", body=b"<html><p>x</p></html>", request=request
+    )
+    assert list(spider.parse_article(resp)) == []
+    assert stat(spider, "skipped/off_site") == 1

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from newswatch.cli import main
 from newswatch.cli.options import db_option
@@ -201,13 +202,19 @@ def runs(db_url: str | None, limit: int) -> None:
     from newswatch import store
 
     try:
-        engine = store.make_engine(store.resolve_database_url(db_url))
+        url = store.resolve_database_url(db_url)
+        engine = store.make_engine(url)
         with store.connect(engine):
             pass
         with store.session_factory(engine)() as session:
             rows = store.recent_runs(session, limit)
     except store.StoreError as exc:
         _fail(str(exc), EXIT_DATABASE)
+    except SQLAlchemyError:
+        _fail(
+            f"{store.safe_url(url)} is not a newswatch archive (yet): run `newswatch crawl`",
+            EXIT_DATABASE,
+        )
     if not rows:
         click.echo("no crawl runs yet")
         return

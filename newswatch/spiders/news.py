@@ -19,6 +19,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
@@ -36,6 +37,7 @@ from newswatch.discovery import (
 )
 from newswatch.discovery.dates import is_too_old
 from newswatch.pages import FetchedPage, Gone, NotModified
+from newswatch.settings import settings_for
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +73,14 @@ class NewsSpider(Spider):
         self.recheck_all = recheck_all
         self._seen_sitemaps: set[str] = set()
         self._requested: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """With ``scrapy crawl news -s NEWSWATCH_SOURCES=…``, apply that file's ``[crawl]``."""
+        super().update_settings(settings)
+        path = settings.get("NEWSWATCH_SOURCES")
+        if path:
+            settings.setdict(settings_for(load_config(path).crawl), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -275,6 +285,10 @@ class NewsSpider(Spider):
                 self._error(f"http_{response.status}", response.url)
             return
         self._inc("pages")
+        if not is_same_site(response.url, source.domains):
+            self._inc("skipped/off_site")
+            logger.info("Skipping %s: redirected off the source's site", response.url)
+            return
         content_type = (response.headers.get(b"Content-Type") or b"").lower()
         looks_binary = b"\x00" in response.body[:2048]
         if (
