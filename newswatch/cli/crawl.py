@@ -95,7 +95,7 @@ def crawl(
 ) -> None:
     """Discover new articles and re-check due ones (run it from cron)."""
     from newswatch import store
-    from newswatch.runner import format_summary, run_crawl
+    from newswatch.runner import CrawlResult, format_summary, run_crawl
     from newswatch.store_archive import StoreArchive
 
     config = _load(sources_path)
@@ -134,27 +134,43 @@ def crawl(
             click.echo(f"{config.path}: {len(sources)} source(s) OK; database {safe} OK")
             return
         sessions = store.session_factory(engine)
-        with sessions() as session:
-            run_id = store.start_run(
-                session,
-                host=socket.gethostname(),
-                pid=os.getpid(),
-                sources=[s.name for s in sources],
-            )
+        try:
+            with sessions() as session:
+                run_id = store.start_run(
+                    session,
+                    host=socket.gethostname(),
+                    pid=os.getpid(),
+                    sources=[s.name for s in sources],
+                )
+        except SQLAlchemyError as exc:
+            _fail(f"cannot record the run in {safe}: {_first_line(exc)}", EXIT_DATABASE)
         archive = StoreArchive(engine, crawl_config=config.crawl, sources=sources)
-        progress = sys.stderr.isatty()
-        result = run_crawl(
-            crawl=config.crawl,
-            sources=sources,
-            archive=archive,
-            log_file=log_file,
-            progress=progress,
-            recheck_all=recheck_now,
-        )
-        with sessions() as session:
-            store.finish_run(
-                session, run_id, status=result.status, counters=result.counters, error=result.error
+        try:
+            result = run_crawl(
+                crawl=config.crawl,
+                sources=sources,
+                archive=archive,
+                log_file=log_file,
+                progress=sys.stderr.isatty(),
+                recheck_all=recheck_now,
             )
+        except Exception as exc:  # the crawl could not run at all; record it, no traceback
+            logger.exception("The crawl could not run")
+            result = CrawlResult("failed", {}, error=f"{type(exc).__name__}: {exc}")
+        try:
+            with sessions() as session:
+                store.finish_run(
+                    session,
+                    run_id,
+                    status=result.status,
+                    counters=result.counters,
+                    error=result.error,
+                )
+        except SQLAlchemyError as exc:
+            click.echo(
+                f"newswatch: cannot record the end of run {run_id}: {_first_line(exc)}", err=True
+            )
+            result.status = "failed"
         summary = f"crawl run {run_id} {result.status}: {format_summary(result.counters)}"
         logger.info(summary)
         click.echo(summary)
@@ -167,6 +183,12 @@ def crawl(
         sys.exit(EXIT_INTERRUPTED)
     if result.status != "finished":
         sys.exit(EXIT_FAILED)
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    """The driver's message, without SQL or parameters."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _close_abandoned_runs(engine: Engine, holder: LockInfo) -> None:
