@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newswatch.discovery import XMLDocumentError, parse_feed
 
@@ -159,3 +161,23 @@ def test_real_atom_and_rss_files_from_the_corpus(corpus_dir: Path) -> None:
     assert atom[0].published_at == datetime(2003, 12, 13, 18, 30, 2, tzinfo=UTC)
     rss = parse_feed((corpus_dir / "feeds" / "feed2.rss").read_bytes(), "http://www.example.com/")
     assert [e.url for e in rss] == ["http://www.example.com/blog/post/1"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.binary(max_size=2000)
+    | st.text(max_size=500).map(
+        lambda t: (
+            f"<rss><channel><item><link>{t}</link><pubDate>{t}</pubDate></item></channel></rss>".encode()
+        )
+    )
+)
+def test_any_input_gives_entries_or_a_clear_error(data: bytes) -> None:
+    try:
+        entries = parse_feed(data, "https://x.example/feed")
+    except XMLDocumentError:
+        return
+    assert all(e.url for e in entries)
+    assert all(
+        e.published_at is None or e.published_at.utcoffset() == timedelta(0) for e in entries
+    )

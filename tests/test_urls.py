@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newswatch.discovery import (
     PrivateAddressError,
@@ -13,6 +17,7 @@ from newswatch.discovery import (
     is_public_address,
     is_same_site,
 )
+from newswatch.discovery.urls import is_tracking_param
 
 
 @pytest.mark.parametrize(
@@ -100,3 +105,39 @@ def test_links_to_private_targets_are_refused_unless_the_source_allows_them(url:
     with pytest.raises(PrivateAddressError, match="allow_private_addresses"):
         check_url_target(url, allow_private=False)
     check_url_target(url, allow_private=True)  # allowed: no exception, and no connection made
+
+
+# --- properties ------------------------------------------------------------------------------
+
+_segment = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)
+_param = st.sampled_from(["id", "page", "q", "utm_source", "fbclid", "gclid", "Seite", "mc_eid"])
+_urls = st.builds(
+    lambda scheme, host, port, path, query, fragment: (
+        f"{scheme}://{host}{port}/{'/'.join(path)}"
+        + ("?" + "&".join(f"{k}={v}" for k, v in query) if query else "")
+        + (f"#{fragment}" if fragment else "")
+    ),
+    st.sampled_from(["http", "https", "HTTPS"]),
+    st.sampled_from(["www.Example.org", "heise.de", "xn--mnchen-3ya.de", "127.0.0.1"]),
+    st.sampled_from(["", ":443", ":80", ":8080"]),
+    st.lists(_segment, max_size=4),
+    st.lists(st.tuples(_param, _segment), max_size=4),
+    _segment,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_urls)
+def test_canonical_urls_are_stable_lower_case_and_free_of_tracking(url: str) -> None:
+    canonical = canonicalize_url(url)
+    assert canonicalize_url(canonical) == canonical
+    parts = urlsplit(canonical)
+    assert parts.fragment == ""
+    assert parts.netloc == parts.netloc.lower()
+    assert not any(is_tracking_param(k) for k, _ in parse_qsl(parts.query, keep_blank_values=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_canonicalisation_never_raises_on_arbitrary_text(text: str) -> None:
+    assert isinstance(canonicalize_url(text), str)
