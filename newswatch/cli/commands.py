@@ -1,4 +1,9 @@
-"""Imports every command module so that it registers itself on `main`."""
+"""Imports every command module so that it registers itself on `main`.
 
-# One line per command module; keep sorted.
-from newswatch.cli import archive, db  # noqa: F401
+One plain ``import`` line per module (kept sorted), so that adding a command touches one line.
+"""
+
+import newswatch.cli.archive
+import newswatch.cli.crawl
+import newswatch.cli.db
+import newswatch.cli.demo  # noqa: F401
