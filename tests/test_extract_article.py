@@ -185,3 +185,29 @@ def test_json_ld_article_body_is_used_when_the_html_body_is_truncated() -> None:
     body = "<p>Satz 0 über den Haushalt der Stadt und seine Folgen.</p>"
     article = extract_article(_page(head, body), "https://example.de/a")
     assert "Satz 59 über den Haushalt" in article.body
+
+
+def test_authors_of_comments_are_not_article_authors() -> None:
+    body = ("<div itemscope itemtype='https://schema.org/NewsArticle'>"
+            "<span itemprop='author' itemscope><span itemprop='name'>Jana Weber</span></span>"
+            + "<p>Der Stadtrat hat am Abend lange über den Haushalt beraten.</p>" * 5 + "</div>"
+            "<section class='comments'><div itemscope itemtype='https://schema.org/Comment'>"
+            "<span itemprop='author'>Leser123</span><p>Toller Artikel!</p></div></section>")
+    article = extract_article(_page("", body), "https://example.de/a")
+    assert article.authors == ["Jana Weber"]
+
+
+def test_visible_byline_when_markup_names_no_author() -> None:
+    body = ("<p class='article-byline'>Von Jana Weber und Tom Berger</p>"
+            + "<p>Der Stadtrat hat am Abend lange über den Haushalt beraten.</p>" * 5)
+    article = extract_article(_page("", body), "https://example.de/a")
+    assert article.authors == ["Jana Weber", "Tom Berger"]
+
+
+def test_the_site_name_is_not_an_author() -> None:
+    head = ('<meta name="author" content="Musterstadt Rundschau">'
+            '<meta property="og:site_name" content="Musterstadt Rundschau">')
+    body = ("<p class='byline'>Von Jana Weber</p>"
+            + "<p>Der Stadtrat hat am Abend lange über den Haushalt beraten.</p>" * 5)
+    article = extract_article(_page(head, body), "https://example.de/a")
+    assert article.authors == ["Jana Weber"]

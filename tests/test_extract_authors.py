@@ -27,9 +27,20 @@ def test_byline_is_split_and_cleaned(byline: str, names: list[str]) -> None:
     assert split_byline(byline) == names
 
 
-@pytest.mark.parametrize("byline", ["Redaktion", "admin", "max.muster@example.de", "", "12"])
+@pytest.mark.parametrize("byline", ["admin", "max.muster@example.de", "", "12", "Archiv →",
+                                    "Motorsport-Total.com"])
 def test_bylines_without_a_name_give_nothing(byline: str) -> None:
     assert split_byline(byline) == []
+
+
+def test_a_byline_that_is_only_a_desk_keeps_the_desk() -> None:
+    assert split_byline("Redaktion") == ["Redaktion"]
+    assert split_byline("Von Jana Weber, Redaktion") == ["Jana Weber"]
+
+
+def test_publishing_phrases_and_decorations_are_removed() -> None:
+    assert split_byline("Veröffentlicht von HansG") == ["HansG"]
+    assert split_byline("~ Cem Basman") == ["Cem Basman"]
 
 
 def test_names_are_deduplicated_across_bylines_ignoring_case() -> None:

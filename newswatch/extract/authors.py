@@ -21,7 +21,8 @@ AGENCIES: dict[str, str] = {
 
 _PREFIX = re.compile(
     r"^\s*(?:(?:ein(?:e)?\s+)?(?:artikel|beitrag|kommentar|analyse|interview|gastbeitrag|essay"
-    r"|kolumne|reportage)\s+von|geschrieben\s+von|written\s+by|posted\s+by|reported\s+by"
+    r"|kolumne|reportage)\s+von|(?:geschrieben|veröffentlicht|verfasst|erstellt|gepostet)\s+von"
+    r"|written\s+by|posted\s+by|reported\s+by|published\s+by"
     r"|text(?:\s+und\s+fotos?)?\s*:|autor(?:in)?(?:en)?\s*:|author(?:s)?\s*:|von|by|from)\s*[:\s]",
     re.IGNORECASE,
 )
@@ -46,8 +47,9 @@ _TRAILING_ROLE = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_NAME = re.compile(
-    r"\d|^(?:admin|administrator|redaktion|editorial|staff|team|gast|guest|unknown|anonym\w*"
-    r"|homepage|startseite|mehr|more|facebook|twitter|instagram)$",
+    r"\d|[→←»«<>{}\[\]#@=©]|\b\w+\.(?:com|de|net|org|at|ch|co\.uk|info)\b"
+    r"|^(?:admin|administrator|team|gast|guest|unknown|anonym\w*|homepage|startseite|mehr"
+    r"|more|facebook|twitter|instagram)$",
     re.IGNORECASE,
 )
 MAX_NAME_WORDS = 5
@@ -60,14 +62,14 @@ def is_agency(name: str) -> bool:
 
 
 def _clean_part(part: str) -> str | None:
-    part = part.strip(" \t\n\r.:-–—|,;\"'“”„»«")
+    part = part.strip(" \t\n\r.:-–—|,;\"'“”„»«~*")
     part = _PREFIX.sub("", part + " ").strip(" .:-–—")
     if not part:
         return None
     agency = AGENCIES.get(part.lower())
     if agency:
         return agency
-    if _ROLE_WORDS.match(part) or _NOT_A_NAME.search(part):
+    if _NOT_A_NAME.search(part):
         return None
     words = part.split()
     if len(words) > MAX_NAME_WORDS or len(part) > MAX_NAME_CHARS:
@@ -92,13 +94,17 @@ def split_byline(byline: str) -> list[str]:
     text = _PARENTHESES.sub(" ", text)
     text = _TRAILING_ROLE.sub("", text)
     names: list[str] = []
+    roles: list[str] = []
     for chunk in [text, *extras]:
         chunk = _PREFIX.sub("", chunk + " ").strip()
         for part in _SEPARATORS.split(chunk):
             name = _clean_part(_TRAILING_ROLE.sub("", part))
-            if name:
+            if name and _ROLE_WORDS.match(name) and not is_agency(name):
+                roles.append(name)
+            elif name:
                 names.append(name)
-    return names
+    # A byline that is only a role ("Redaktion", "Staff Writer") names the desk: keep it.
+    return names or roles[:1]
 
 
 def clean_authors(bylines: Iterable[str]) -> list[str]:

@@ -31,7 +31,7 @@ from newswatch.extract.body import (
 from newswatch.extract.dates import default_zone_for_language, parse_date
 from newswatch.extract.decoding import decode_html
 from newswatch.extract.language import first_language, guess_language
-from newswatch.extract.metadata import PageMetadata, first, read_metadata
+from newswatch.extract.metadata import PageMetadata, first, read_metadata, visible_bylines
 from newswatch.extract.overrides import ExtractOverrides, select, selected_text
 from newswatch.extract.paywall import is_paywalled
 
@@ -111,6 +111,18 @@ def _drop_leading_furniture(paragraphs: list[str], titles: list[str], teaser: st
         if teaser_key and normalize_inline(paragraph).casefold() == teaser_key:
             return paragraphs[:index] + paragraphs[index + 1 :]
     return paragraphs
+
+
+def choose_authors(meta: PageMetadata, tree: HtmlElement) -> list[str]:
+    """Names from the most trusted source that has any (JSON-LD, meta tags, microdata), else
+    from the first visible byline; the site's own name is not an author."""
+    not_authors = {name.casefold() for name in meta.site_names + meta.publishers}
+    groups = [group for group in meta.author_groups if group]
+    for group in [*groups, *([byline] for byline in visible_bylines(tree)[:3])]:
+        names = [n for n in clean_authors(group) if n.casefold() not in not_authors]
+        if names:
+            return names
+    return []
 
 
 def _first_date(values: list[str], zone: str, now: datetime) -> datetime | None:
@@ -203,8 +215,7 @@ def extract_article(
     if modified is not None and published is not None and modified < published:
         modified = None
 
-    group_names = [clean_authors(group) for group in meta.author_groups if group]
-    authors = next((names for names in group_names if names), [])
+    authors = choose_authors(meta, tree)
 
     article = Article(
         url=url,

@@ -188,6 +188,10 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
         meta.h1 = h1s[0]
     # Microdata and <time>: datePublished/dateModified/author/headline as attributes or text.
     microdata_authors: list[str] = []
+    scopes = tree.xpath(
+        "//*[@itemscope][contains(@itemtype,'Article') or contains(@itemtype,'BlogPosting')]"
+    )
+    author_scope = scopes[0] if scopes else None
     for element in tree.xpath("//*[@itemprop]")[:2000]:
         prop = (element.get("itemprop") or "").strip()
         if element.tag == "meta":
@@ -198,6 +202,10 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
         elif prop == "dateModified":
             meta.modified.append(value or _element_text(element))
         elif prop == "author":
+            if author_scope is not None and author_scope not in element.iterancestors():
+                continue  # an author of a comment or of a teaser for another article
+            if author_scope is None and microdata_authors:
+                continue  # without an article scope only the first author is trusted
             names = element.xpath(".//*[@itemprop='name']")
             text = _element_text(names[0]) if names else (value or _element_text(element))
             if text and len(text) < 200:
@@ -216,13 +224,23 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
             meta.canonical_urls[meta.canonical_urls.index(href)] = absolute
 
 
-def _bylines(tree: HtmlElement) -> list[str]:
-    """Visible bylines: rel=author links and elements whose class says author/byline."""
+_BYLINE_XPATH = (
+    "//a[@rel='author'] | //*[@itemprop='author'] | //*[contains(@class,'byline')"
+    " or contains(@class,'author') or contains(@class,'autor') or contains(@id,'author')]"
+    "[not(self::body or self::html or self::article or self::main)]"
+    "[not(ancestor::*[contains(@class,'comment') or contains(@id,'comment')])]"
+)
+
+
+def visible_bylines(tree: HtmlElement) -> list[str]:
+    """Texts of visible bylines (rel=author links, elements whose class says author/byline,
+    outside comment sections), in document order; the first ones are the article's."""
     found: list[str] = []
-    for element in tree.xpath(
-        "//a[@rel='author'] | //*[contains(@class,'byline') or contains(@class,'author-name')"
-        " or contains(@class,'article-author') or contains(@class,'autor')][not(self::body)]"
-    )[:20]:
+    try:
+        elements = tree.xpath(_BYLINE_XPATH)
+    except (ValueError, TypeError):
+        return found
+    for element in elements[:30]:
         text = _element_text(element)
         if text and len(text) < 150 and text not in found:
             found.append(text)
@@ -239,9 +257,6 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
             continue
     with contextlib.suppress(ValueError, TypeError, AttributeError):
         _from_document(tree, meta, url)
-    if not any(meta.author_groups):
-        with contextlib.suppress(ValueError, TypeError):
-            meta.author_groups.append(_bylines(tree))
     return meta
 
 
