@@ -117,9 +117,12 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement) -> list[str]:
     """Names from the most trusted source that has any (JSON-LD, meta tags, microdata), else
     from the first visible byline; the site's own name is not an author."""
     not_authors = {name.casefold() for name in meta.site_names + meta.publishers}
-    groups = [group for group in meta.author_groups if group]
-    for group in [*groups, *([byline] for byline in visible_bylines(tree)[:3])]:
+    for group in meta.author_groups:
         names = [n for n in clean_authors(group) if n.casefold() not in not_authors]
+        if names:
+            return names
+    for byline in visible_bylines(tree)[:3]:  # only when the markup names nobody
+        names = [n for n in clean_authors([byline]) if n.casefold() not in not_authors]
         if names:
             return names
     return []

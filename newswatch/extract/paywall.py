@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 
 from newswatch.extract.metadata import PageMetadata
@@ -18,14 +20,16 @@ PAYWALL_MARKERS: tuple[str, ...] = (
 SHORT_BODY_WORDS = 150
 
 
+_MARKER_PATTERN = re.compile("|".join(map(re.escape, PAYWALL_MARKERS)), re.IGNORECASE)
+
+
 def has_paywall_marker(tree: HtmlElement) -> bool:
-    conditions = " or ".join(
-        f"contains(@class,'{marker}') or contains(@id,'{marker}')" for marker in PAYWALL_MARKERS
-    )
+    """Whether an element's class or id names a paywall container."""
     try:
-        return bool(tree.xpath(f"boolean(//*[{conditions}])"))
+        attributes = tree.xpath("//@class | //@id")
     except (ValueError, TypeError):
         return False
+    return any(_MARKER_PATTERN.search(value) for value in attributes)
 
 
 def is_paywalled(meta: PageMetadata, tree: HtmlElement, body_words: int) -> bool:
