@@ -44,7 +44,8 @@ class Rule:
 
 _CREDIT_WORDS = (
     r"(?:Fotos?|Bild(?:er)?|Titelbild|Rubriklistenbild|Symbolbild|Symbolfoto|Grafik|Quelle"
-    r"|Photos?|Images?|Credits?|Pictures?|Bildquelle|Fotocredit|Copyright)"
+    r"|Photos?|Images?|Credits?|Pictures?|Bildquelle|Fotocredit|Copyright"
+    r"|Crédits?\s+photos?|Créditos?)"
 )
 
 COMMON_RULES: list[Rule] = [
@@ -59,6 +60,7 @@ COMMON_RULES: list[Rule] = [
         rf"^{_CREDIT_WORDS}\s*(?:\(\w+\))?\s*:\s*[^.!?]{{0,90}}$",
         max_chars=140,
         examples=("Rubriklistenbild: © IMAGO/Leigh Vogel", "Foto: dpa", "Photo: Getty Images",
+                  "Crédits photos : Bestimage",
                   "Bild: picture alliance/dpa | Kay Nietfeld"),
         keeps=("Foto und Film spielen in der Ausstellung eine große Rolle.",),
     ),
@@ -83,11 +85,33 @@ COMMON_RULES: list[Rule] = [
         keeps=("Teilen ist für viele Familien in der Krise zur Notwendigkeit geworden.",),
     ),
     Rule(
+        "advertising-label",
+        r"^\*?\s*(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité)\b\s*[.:,|–-]"
+        r"|enthält\s+(?:affiliate-?\s?links|werbung)|contains\s+affiliate\s+links",
+        max_chars=200,
+        examples=("Anzeige, enthält Affiliate Links",
+                  "*Werbung. Dieser Beitrag enthält Werbung für eine Modemarke.",
+                  "ANZEIGE - Heute mal ausgehen oder bestellen?"),
+        keeps=("Werbung ist für viele Vereine die wichtigste Geldquelle, sagt ein Kassenwart.",),
+    ),
+    Rule(
+        "read-also-other-languages",
+        r"^(?:lea\s+también|le\s+puede\s+interesar|te\s+puede\s+interesar|vea\s+también"
+        r"|lee\s+también|(?:à\s+)?lire\s+aussi|leggi\s+anche|leia\s+também|veja\s+também)"
+        r"(?:\s*[:»>|–]|\s*$)",
+        max_chars=260,
+        examples=("Lea también: Impiden ingreso a reportero", "LE PUEDE INTERESAR",
+                  "Lire aussi : Les enquêtes du mois"),
+        keeps=("Lea también escribió sobre el caso, dijo el fiscal a la prensa local.",),
+    ),
+    Rule(
         "comment-counter",
-        r"^(?:\d+\s*)?(?:kommentare?|comments?|leserkommentare|reaktionen|responses?|replies)"
+        r"^(?:\d+\s*|keine\s+|no\s+)?(?:kommentare?|comments?|leserkommentare|reaktionen"
+        r"|responses?|replies)"
         r"\s*:?\s*\(?\d*\)?(?:\s*weitere)?$",
         max_chars=40,
-        examples=("Kommentare5548", "Kommentare", "5 Kommentare", "Comments (12)"),
+        examples=("Kommentare5548", "Kommentare", "5 Kommentare", "Comments (12)",
+                  "Keine Kommentare"),
         keeps=("Kommentare in sozialen Netzwerken zeigen, wie gespalten das Land ist.",),
     ),
 ]
@@ -185,10 +209,13 @@ GERMAN_RULES: list[Rule] = [
         r"|weitere\s+(?:artikel|nachrichten|meldungen)|zum\s+weiterlesen|passend\s+zum\s+thema"
         r"|das\s+könnte\s+sie\s+(?:auch\s+)?interessieren|empfehlungen\s+der\s+redaktion"
         r"|mehr\s+(?:dazu|zu\s+diesem\s+thema)|lesetipp|lese-?empfehlung|unsere\s+empfehlung"
-        r"|(?:auch\s+)?spannend|verwandte\s+artikel|themen\s+des\s+tages)(?:\s*[:»>|–]|\s*$)",
+        r"|(?:auch\s+)?spannend|verwandte\s+artikel|themen\s+des\s+tages|schon\s+gelesen\??"
+        r"|mehr\s+themen|weitere\s+themen|folgen\s+sie\s+uns\s+(?:auf|bei)\b.*)"
+        r"(?:\s*[:»>|–]|\s*$)",
         max_chars=260,
         examples=("Lesen Sie auch: Trump plant neue Zölle gegen China",
-                  "Mehr zum Thema", "Das könnte Sie auch interessieren"),
+                  "Mehr zum Thema", "Das könnte Sie auch interessieren", "Schon gelesen?",
+                  "Mehr Themen:"),
         keeps=("Lesen Sie nur die Überschriften, sagt Müller, dann verstehen Sie nichts.",),
     ),
     Rule(
@@ -244,9 +271,12 @@ ENGLISH_RULES: list[Rule] = [
         r"(?:for|to)\s+(?:paying\s+)?subscribers|sign\s+(?:up|in)\s+to\s+(?:continue\s+)?read"
         r"|create\s+a\s+free\s+account\s+to|you\s+have\s+reached\s+your\s+(?:free\s+)?"
         r"(?:article\s+)?limit|unlimited\s+(?:digital\s+)?access\s+(?:for|from)\s+(?:just|only)"
-        r"|cancel\s+any\s*time",
+        r"|cancel\s+any\s*time|subscribe\b.{0,60}\bfor\s+the\s+full\s+(?:story|article)"
+        r"|to\s+(?:view|read)\s+the\s+full\s+(?:story|article),?\s+(?:please\s+)?subscribe",
         max_chars=300,
         examples=("Subscribe to continue reading", "Already a subscriber? Log in",
+                  "To view the full story, please subscribe to The Daily Example.",
+                  "Subscribe now to our digital edition for the full story.",
                   "Get unlimited digital access for just $1 a week. Cancel anytime."),
         keeps=("The company said it would cancel the contract at any time if targets were missed"
                " by the supplier.",),
@@ -288,9 +318,13 @@ ENGLISH_RULES: list[Rule] = [
     Rule(
         "newsletter-en",
         r"(?:sign\s+up|subscribe)\s+(?:for|to)\s+(?:our|the)\s+.{0,40}newsletter"
-        r"|newsletter.{0,60}(?:sign\s+up|subscribe)|get\s+our\s+.{0,30}newsletter",
+        r"|newsletter.{0,60}(?:sign\s+up|subscribe)|get\s+our\s+.{0,30}newsletter"
+        r"|never\s+miss\s+.{0,40}sign(?:ing)?\s+up|^follow\s+(?:us|[\w\s]{1,40}?)\s+on\s+"
+        r"(?:twitter|facebook|instagram|x|linkedin|tiktok|youtube)\b",
         max_chars=300,
-        examples=("Sign up for our daily newsletter", "Get our free newsletter in your inbox"),
+        examples=("Sign up for our daily newsletter", "Get our free newsletter in your inbox",
+                  "Never miss the latest news by signing up to our newsletter",
+                  "Follow The Daily Example on Twitter and Instagram @example."),
         keeps=("The newsletter, which she started in 2015, now has 200,000 subscribers and a "
                "team of six writers who cover local politics across the state, as well as a "
                "podcast that has become one of the most listened to in the region and a weekly "
