@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -87,3 +89,16 @@ def test_huge_json_ld_is_tolerated() -> None:
 def test_deeply_nested_markup_is_tolerated() -> None:
     html = "<html><body>" + "<div>" * 5000 + "<p>tief</p>" + "</div>" * 5000 + "</body></html>"
     assert isinstance(extract_article(html, URL), Article)
+
+
+def test_an_unexpected_error_is_logged_and_gives_a_bare_article(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_reader(*_args: object) -> None:
+        raise RuntimeError("bug in a metadata reader")
+
+    monkeypatch.setattr("newswatch.extract.extractor.read_metadata", broken_reader)
+    with caplog.at_level(logging.WARNING, logger="newswatch.extract.extractor"):
+        article = extract_article("<html><body><p>Text</p></body></html>", URL)
+    assert article == Article(url=URL)
+    assert "extraction failed on https://example.org/news/1" in caplog.text

@@ -168,15 +168,19 @@ def extract_article(
 ) -> Article:
     """Metadata and body of one article page, cleaned. Never raises on bad input: a page that
     cannot be parsed yields an ``Article`` with only its ``url``."""
-    overrides = overrides or ExtractOverrides()
     now = fetched_at or datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     try:
-        text = decode_html(html if isinstance(html, bytes | str) else b"", headers)
-    except Exception:  # decoding must never take the crawl down
-        LOGGER.debug("undecodable page %s", url, exc_info=True)
+        return _extract(html, url, headers, overrides or ExtractOverrides(), now, body_options)
+    except Exception:  # one odd page must never take the crawl down; logged, not hidden
+        LOGGER.warning("extraction failed on %s", url, exc_info=True)
         return Article(url=url)
+
+
+def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
+             overrides: ExtractOverrides, now: datetime, body_options: BodyOptions) -> Article:
+    text = decode_html(html if isinstance(html, bytes | str) else b"", headers)
     tree = parse_page(text)
     if tree is None:
         return Article(url=url)
