@@ -102,8 +102,13 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
 def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """NFC, without invisible characters (soft hyphens in the corpus' own snippets), single
+    spaces: applied to snippets and to every tool's text alike."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(_INVISIBLE).split())
 
 
 def _author_set(value: Any) -> frozenset[str]:
