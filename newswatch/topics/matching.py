@@ -99,6 +99,5 @@ def match_topics(
     matched or not, in the order given."""
     text = MatchText.of(article.title, article.teaser, article.body)
     return [
-        match_text(topic, text, language=article.language, source=source_name)
-        for topic in topics
+        match_text(topic, text, language=article.language, source=source_name) for topic in topics
     ]

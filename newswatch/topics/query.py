@@ -365,11 +365,7 @@ class CompiledQuery:
             sum(1 for _ in term.pattern.finditer(text.text if term.case_sensitive else text.folded))
             for term in self.terms
         ]
-        evidence = {
-            self.terms[i].text: counts[i]
-            for i in sorted(self._positive)
-            if counts[i] > 0
-        }
+        evidence = {self.terms[i].text: counts[i] for i in sorted(self._positive) if counts[i] > 0}
         return QueryResult(matched=_evaluate(self._tree, counts), terms=evidence)
 
 
