@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newswatch.article import Article as ArticleData
-from newswatch.store.models import Article, ArticleVersion, Base, Source, Topic, TopicMatch
+from newswatch.store.models import Article, ArticleVersion, Topic, TopicMatch
 from newswatch.topics import TopicConfig, compile_topics, match_topics
 from newswatch.topics.store import (
     UnknownTopicError,
@@ -18,57 +18,16 @@ from newswatch.topics.store import (
     rematch,
     sync_topics,
 )
+from tests.archive_factory import T0, add_article, archive_session
 
-T0 = datetime(2025, 1, 21, 9, 0, tzinfo=UTC)
 STARGATE = TopicConfig(name="stargate", query="Stargate AND (OpenAI OR SoftBank)")
 CHIPS = TopicConfig(name="chips", query="Nvidia OR =TSMC", languages=("en",))
 
 
 @pytest.fixture
 def session(db_url: str) -> Iterator[Session]:
-    engine = create_engine(db_url)
-    Base.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as session:
+    with archive_session(db_url) as session:
         yield session
-    engine.dispose()
-
-
-def add_article(
-    session: Session,
-    url: str,
-    *versions: str,
-    source: str | None = None,
-    language: str = "en",
-) -> Article:
-    """An article with one version per body text, oldest first."""
-    source_row = None
-    if source is not None:
-        source_row = session.scalar(select(Source).where(Source.name == source))
-        if source_row is None:
-            source_row = Source(name=source, domains=[], config={}, created_at=T0, updated_at=T0)
-    article = Article(
-        canonical_url=url,
-        source=source_row,
-        first_seen_at=T0,
-        last_checked_at=T0,
-        last_changed_at=T0,
-        version_count=len(versions),
-    )
-    for number, body in enumerate(versions, start=1):
-        article.versions.append(
-            ArticleVersion(
-                version_no=number,
-                fetched_at=T0 + timedelta(hours=number),
-                url=url,
-                title=f"Article {url}",
-                body=body,
-                language=language,
-                content_hash=f"{url}#{number}",
-            )
-        )
-    session.add(article)
-    session.flush()
-    return article
 
 
 def matches(session: Session) -> set[tuple[str, str, int]]:
