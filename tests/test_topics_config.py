@@ -9,6 +9,7 @@ import pytest
 from newswatch.topics import (
     TopicConfig,
     TopicConfigError,
+    compile_query,
     compile_topics,
     load_topics,
     parse_topics,
@@ -123,3 +124,19 @@ def test_topics_path_comes_from_option_then_environment_then_default() -> None:
     assert resolve_topics_path("mine.toml", env) == Path("mine.toml")
     assert resolve_topics_path(None, env) == Path("/etc/newswatch/topics.toml")
     assert resolve_topics_path(None, {}) == Path("topics.toml")
+
+
+def readme_section(name: str) -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    begin = f"<!-- BEGIN section:{name} -->"
+    return readme[readme.index(begin) + len(begin) : readme.index(f"<!-- END section:{name} -->")]
+
+
+def test_readme_topics_example_file_and_queries_are_valid() -> None:
+    section = readme_section("topics")
+    toml = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert [c.name for c in parse_topics(toml, source="README")] == ["ai-investment"]
+    examples = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    assert len(examples) == 4
+    for line in examples:
+        compile_query(line, topic="README example")
