@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from newswatch.article import Article
 from newswatch.topics import (
     TopicConfig,
@@ -102,3 +104,12 @@ def test_ai_investment_template_ignores_acronym_lookalikes_and_non_ai_investment
     topics = compile_topics(parse_topics(AI_INVESTMENT_TOPICS_TOML))
     assert not match_topics(topics, HARBOUR_NEWS)[0].matched
     assert not match_topics(topics, AMAZON_RETAIL)[0].matched
+
+
+def test_ai_investment_template_tags_a_real_german_stargate_article(corpus_dir: Path) -> None:
+    # As a reader's browser shows it, ad-blocker wall and all (see the corpus README).
+    text = (corpus_dir / "article-as-read.txt").read_text(encoding="utf-8")
+    topics = compile_topics(parse_topics(AI_INVESTMENT_TOPICS_TOML))
+    result = match_topics(topics, Article(url="https://www.fr.de/", body=text, language="de"))[0]
+    assert result.matched
+    assert {"Stargate", "OpenAI", "=KI", "Datenzentr*"} <= set(result.terms)

@@ -33,7 +33,7 @@ OR (
   (invest* OR "funding round*" OR Finanzierungsrunde* OR fundraising
    OR "Series A" OR "Series B" OR "Series C" OR "Series D" OR Kapitalspritze*
    OR Bewertung OR valuation OR Milliarde* OR billion* OR Mrd
-   OR "data center*" OR "data centre*" OR datacenter* OR Rechenzentr*
+   OR "data center*" OR "data centre*" OR datacenter* OR Rechenzentr* OR Datenzentr*
    OR "KI-Fabrik*" OR "AI factor*" OR Gigafactory OR Supercomputer*)
 )
 '''
