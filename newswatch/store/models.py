@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -32,7 +32,11 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, list[str]: JSONType}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+        list[str]: JSONType,
+    }
 
 
 class Source(Base):
@@ -58,7 +62,9 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     canonical_url: Mapped[str] = mapped_column(Text, unique=True)
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
     first_seen_at: Mapped[datetime]
     last_checked_at: Mapped[datetime]
     last_changed_at: Mapped[datetime]
@@ -89,7 +95,10 @@ class RawPage(Base):
 
 
 class ArticleVersion(Base):
-    """One meaningful version of an article (a new row only when the content fingerprint changes)."""
+    """One meaningful version of an article (a new row only when the content fingerprint changes).
+
+    The full-text index and the ``latest_versions`` view are made by migration 0002.
+    """
 
     __tablename__ = "article_versions"
     __table_args__ = (
@@ -149,7 +158,9 @@ class TopicMatch(Base):
     version_id: Mapped[int] = mapped_column(
         ForeignKey("article_versions.id", ondelete="CASCADE"), index=True
     )
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     matched_terms: Mapped[list[str]] = mapped_column(default=list)
     hit_count: Mapped[int] = mapped_column(Integer, default=0)
     matched_at: Mapped[datetime]

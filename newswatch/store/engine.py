@@ -1,0 +1,131 @@
+"""Where the archive lives: database URL resolution, engines and sessions.
+
+The URL comes from ``--db``, else ``$NEWSWATCH_DATABASE_URL``, else ``sqlite:///newswatch.db``
+in the working directory. SQLite connections get WAL, foreign keys and a busy timeout;
+PostgreSQL is reached through psycopg 3 (``postgresql://`` URLs are rewritten to
+``postgresql+psycopg://``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from newswatch.store.errors import BadDatabaseURL, DatabaseUnavailable
+
+ENV_VAR = "NEWSWATCH_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///newswatch.db"
+#: How long an SQLite writer waits for another writer's lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: How long to wait for a PostgreSQL server to answer (unless the URL sets connect_timeout).
+POSTGRES_CONNECT_TIMEOUT_S = 10
+
+_POSTGRES_DRIVERS = {"postgresql", "postgres", "postgresql+psycopg"}
+
+
+def resolve_database_url(cli_value: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The database URL to use: ``--db``, else ``$NEWSWATCH_DATABASE_URL``, else the default."""
+    env = os.environ if environ is None else environ
+    if cli_value:
+        return cli_value
+    from_env = env.get(ENV_VAR, "").strip()
+    return from_env or DEFAULT_DATABASE_URL
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL as text with any password masked, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
+
+
+def parse_database_url(url: str | URL) -> URL:
+    """Parse and normalise a database URL; :class:`BadDatabaseURL` if newswatch can't use it."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BadDatabaseURL(
+            "not a database URL (expected e.g. sqlite:///newswatch.db or "
+            "postgresql://user@host/dbname)"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if parsed.drivername != "sqlite":
+            raise BadDatabaseURL(f"unsupported SQLite driver in {safe_url(parsed)}: use sqlite:///")
+        return parsed
+    if parsed.drivername in _POSTGRES_DRIVERS:
+        return parsed.set(drivername="postgresql+psycopg")
+    raise BadDatabaseURL(
+        f"unsupported database {safe_url(parsed)}: newswatch supports sqlite:/// and postgresql://"
+    )
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with newswatch's connection settings (see module docstring)."""
+    parsed = parse_database_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            engine = create_engine(parsed, **kwargs)
+            event.listen(engine, "connect", _configure_sqlite_connection)
+            return engine
+        if "connect_timeout" not in parsed.query:
+            kwargs.setdefault("connect_args", {}).setdefault(
+                "connect_timeout", POSTGRES_CONNECT_TIMEOUT_S
+            )
+        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+    except (NoSuchModuleError, ImportError):
+        raise BadDatabaseURL(
+            f"the driver for {safe_url(parsed)} is not installed "
+            "(for PostgreSQL: pip install 'newswatch[postgres]')"
+        ) from None
+    except ArgumentError as exc:
+        raise BadDatabaseURL(f"invalid database URL {safe_url(parsed)}: {exc}") from None
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on ``engine``; objects stay readable after commit (the CLI prints them)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def connect(engine: Engine) -> Connection:
+    """Open a connection; "cannot reach/open the database" becomes :class:`DatabaseUnavailable`."""
+    try:
+        return engine.connect()
+    except DBAPIError as exc:
+        if not isinstance(exc, OperationalError | InterfaceError):
+            raise
+        raise DatabaseUnavailable(
+            f"cannot open database {safe_url(engine.url)}: {_first_line(exc.orig, engine.url)}"
+        ) from None
+
+
+def _first_line(error: BaseException | None, url: URL) -> str:
+    text = str(error or "").strip().splitlines()
+    line = text[0] if text else "unknown error"
+    if url.password:
+        line = line.replace(str(url.password), "***")
+    return line

@@ -1,0 +1,39 @@
+"""Finding stored articles by id or URL, with their versions (for show/diff and friends)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newswatch.store import models
+from newswatch.store.errors import ArticleNotFound
+
+
+def find_article(session: Session, ref: str) -> models.Article:
+    """The article with id ``ref`` (digits), canonical URL ``ref``, or a version fetched from it."""
+    ref = ref.strip()
+    article: models.Article | None = None
+    if ref.isdigit():
+        article = session.get(models.Article, int(ref))
+    else:
+        article = session.scalar(select(models.Article).where(models.Article.canonical_url == ref))
+        if article is None:
+            article = session.scalar(
+                select(models.Article)
+                .join(models.ArticleVersion, models.ArticleVersion.article_id == models.Article.id)
+                .where(models.ArticleVersion.url == ref)
+                .limit(1)
+            )
+    if article is None:
+        raise ArticleNotFound(f"no stored article with id or URL {ref!r}")
+    return article
+
+
+def article_versions(session: Session, article_id: int) -> list[models.ArticleVersion]:
+    """All versions of an article, oldest first."""
+    query = (
+        select(models.ArticleVersion)
+        .where(models.ArticleVersion.article_id == article_id)
+        .order_by(models.ArticleVersion.version_no)
+    )
+    return list(session.scalars(query))

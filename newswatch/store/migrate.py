@@ -1,0 +1,140 @@
+"""Schema migrations (Alembic) as plain functions: upgrade, downgrade, current, ensure_schema.
+
+The migration scripts live in the top-level ``migrations/`` directory of the source tree and are
+found relative to this package, so ``newswatch db upgrade`` works from any working directory of
+an (editable) install. Objects that Alembic's autogenerate cannot describe — the full-text
+index and the ``latest_versions`` view — are created by the migrations themselves and hidden
+from autogenerate by :func:`include_object`, so ``alembic check`` stays clean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, text
+
+from newswatch.store.engine import connect, safe_url
+from newswatch.store.errors import SchemaAheadError, StoreError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+#: Database objects that the migrations manage by hand (full-text search, views).
+FULLTEXT_TABLE = "article_search"
+UNMANAGED_TABLE_PREFIX = FULLTEXT_TABLE + "_"  # FTS5 shadow tables: article_search_data, ...
+UNMANAGED_NAMES = frozenset({FULLTEXT_TABLE, "latest_versions", "ix_article_versions_fulltext"})
+
+#: Any constant: serialises concurrent upgrades of one PostgreSQL database.
+_PG_MIGRATION_LOCK = 7_316_524_001
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic autogenerate filter: ignore the hand-made full-text objects and views."""
+    if name is None:
+        return True
+    return name not in UNMANAGED_NAMES and not name.startswith(UNMANAGED_TABLE_PREFIX)
+
+
+def configure_context(dialect_name: str) -> dict[str, Any]:
+    """Keyword arguments for ``context.configure`` shared by env.py and the tests."""
+    from newswatch.store.models import Base
+
+    return {
+        "target_metadata": Base.metadata,
+        "render_as_batch": dialect_name == "sqlite",
+        "compare_type": True,
+        "include_object": include_object,
+    }
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config pointing at newswatch's migrations (and at ``connection`` if given)."""
+    if not MIGRATIONS_DIR.is_dir():
+        raise StoreError(
+            f"migration scripts not found at {MIGRATIONS_DIR}; install newswatch from its "
+            "source tree (pip install -e .)"
+        )
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    config.attributes["connection"] = connection
+    return config
+
+
+@contextmanager
+def _migration_connection(engine: Engine) -> Iterator[Connection]:
+    with connect(engine) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        yield conn
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database up to ``revision`` (default: the newest)."""
+    with _migration_connection(engine) as conn:
+        _check_not_ahead(conn)
+        try:
+            command.upgrade(alembic_config(conn), revision)
+        except CommandError as exc:
+            raise StoreError(f"cannot upgrade to {revision!r}: {exc}") from None
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Migrate the database down to ``revision`` (``base`` removes every table)."""
+    with _migration_connection(engine) as conn:
+        _check_not_ahead(conn)
+        try:
+            command.downgrade(alembic_config(conn), revision)
+        except CommandError as exc:
+            raise StoreError(f"cannot downgrade to {revision!r}: {exc}") from None
+
+
+def current(engine: Engine) -> str | None:
+    """The database's revision, or ``None`` for an empty (never migrated) database."""
+    with connect(engine) as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head() -> str:
+    """The newest revision this code knows."""
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return heads[0]
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Bring an empty or older database up to date; refuse one migrated by newer code."""
+    with connect(engine) as conn:
+        revision = MigrationContext.configure(conn).get_current_revision()
+    if revision == head():
+        return
+    _raise_if_unknown(revision, engine)
+    upgrade(engine)
+
+
+def _check_not_ahead(conn: Connection) -> None:
+    revision = MigrationContext.configure(conn).get_current_revision()
+    _raise_if_unknown(revision, conn.engine)
+
+
+def _raise_if_unknown(revision: str | None, engine: Engine) -> None:
+    if revision is None:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        known = script.get_revision(revision) is not None
+    except CommandError:
+        known = False
+    if not known:
+        raise SchemaAheadError(
+            f"database {safe_url(engine.url)} is at schema revision {revision!r}, which this "
+            f"newswatch does not know (newest known: {head()!r}); upgrade newswatch"
+        )

@@ -1,0 +1,156 @@
+"""Full-text search over the latest version of each article, on SQLite (FTS5) and PostgreSQL.
+
+A query is split into words (runs of letters and digits; everything else, including FTS syntax
+such as quotes, ``-``, ``*``, ``:``, ``AND``/``OR`` operators' punctuation, is a separator). An
+article matches when its latest version's title, teaser or body contains every word, ignoring
+case. The words are always bound as parameters, never spliced into SQL or into an FTS
+expression unquoted.
+
+Both dialects return the same articles for the same data, in the same order: newest first by
+``published_at`` (articles without one last, by ``first_seen_at``), then by article id. Ranking
+by relevance is not used because FTS5's bm25 and PostgreSQL's ts_rank disagree.
+
+Known tokenizer difference: PostgreSQL keeps some compound tokens whole (``3.5``, e-mail
+addresses, URLs) where FTS5 splits them; searching for such a token can differ between dialects.
+Hyphenated words are indexed by their parts on both (``KI-Investitionen`` is found by ``KI`` and
+by ``Investitionen``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    column,
+    func,
+    literal_column,
+    nulls_last,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import Session, aliased
+
+from newswatch.store import models
+
+#: Only this many characters of a body are indexed (migration 0002, both dialects).
+INDEXED_BODY_CHARS = 200_000
+_WORD = re.compile(r"[^\W_]+")
+_FTS_TABLE = "article_search"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One matching article, described by its latest version."""
+
+    article_id: int
+    version_no: int
+    url: str
+    title: str
+    teaser: str
+    source_name: str | None
+    language: str | None
+    published_at: datetime | None
+    first_seen_at: datetime
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a user query, lower-cased, in order, without duplicates."""
+    words: list[str] = []
+    for word in _WORD.findall(query.lower()):
+        if word not in words:
+            words.append(word)
+    return words
+
+
+def search(
+    session: Session,
+    query: str,
+    *,
+    source: str | None = None,
+    since: datetime | None = None,
+    lang: str | None = None,
+    limit: int = 20,
+) -> list[SearchHit]:
+    """Articles whose latest version contains every word of ``query`` (see module docstring).
+
+    ``since`` keeps articles published (or, without a publication date, first seen) at or after
+    it; ``lang`` compares the version's language code case-insensitively.
+    """
+    words = query_words(query)
+    if not words or limit <= 0:
+        return []
+    version = aliased(models.ArticleVersion, name="v")
+    newer = aliased(models.ArticleVersion, name="newer")
+    article = models.Article
+    latest_no = (
+        select(func.max(newer.version_no)).where(newer.article_id == version.article_id)
+    ).scalar_subquery()
+    statement = (
+        select(
+            article.id,
+            version.version_no,
+            article.canonical_url,
+            version.title,
+            version.teaser,
+            models.Source.name,
+            version.language,
+            version.published_at,
+            article.first_seen_at,
+        )
+        .join(article, article.id == version.article_id)
+        .outerjoin(models.Source, models.Source.id == article.source_id)
+        .where(version.version_no == latest_no)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.where(_postgres_match(version, words))
+    else:
+        statement = statement.where(_sqlite_match(version, words))
+    if source is not None:
+        statement = statement.where(models.Source.name == source)
+    if lang is not None:
+        statement = statement.where(func.lower(version.language) == lang.lower())
+    if since is not None:
+        statement = statement.where(
+            or_(
+                version.published_at >= since,
+                and_(version.published_at.is_(None), article.first_seen_at >= since),
+            )
+        )
+    statement = statement.order_by(
+        nulls_last(version.published_at.desc()), article.first_seen_at.desc(), article.id.desc()
+    ).limit(limit)
+    return [SearchHit(*row) for row in session.execute(statement)]
+
+
+def _postgres_match(version: type[models.ArticleVersion], words: list[str]) -> ColumnElement[bool]:
+    # Literally the expression of the GIN index ix_article_versions_fulltext (migration 0002);
+    # constants are inlined (not bound) so that the planner can match the index.
+    space = literal_column("' '", String())
+    document = func.to_tsvector(
+        literal_column("'simple'::regconfig"),
+        version.title
+        + space
+        + version.teaser
+        + space
+        + func.left(version.body, literal_column(str(INDEXED_BODY_CHARS))),
+    )
+    tsquery = func.plainto_tsquery(literal_column("'simple'::regconfig"), " ".join(words))
+    return document.op("@@")(tsquery)
+
+
+def _sqlite_match(version: type[models.ArticleVersion], words: list[str]) -> ColumnElement[bool]:
+    # Each word becomes an FTS5 string ("..."), so FTS syntax in the input has no effect; the
+    # FTS expression itself is a bound parameter.
+    fts_query = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+    fts = table(_FTS_TABLE, column("rowid"))
+    matching = select(fts.c.rowid).where(
+        text(f"{_FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query)
+    )
+    return version.article_id.in_(matching)

@@ -1,0 +1,87 @@
+"""Volatile text: page furniture that changes without the article changing.
+
+Comment counters, relative times ("vor 5 Minuten", "2 hours ago") and live-ticker / "last
+updated" stamps are masked before an article's content fingerprint is computed, so that a
+re-crawl that only sees a new counter or a new "Stand:" line does not make a new version.
+
+The patterns are plain data: tuples of compiled regular expressions per language, combined in
+:data:`DEFAULT_VOLATILE_PATTERNS`. Extend them by passing your own sequence (e.g.
+``DEFAULT_VOLATILE_PATTERNS + (re.compile(r"..."),)``) to ``content_fingerprint`` /
+``save_article``. A pattern should match only text that never carries the article's meaning:
+the trade-off is that an edit *inside* a masked span (e.g. "vor 5 Minuten" → "vor 6 Minuten"
+in running text) is not seen as a change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_F = re.IGNORECASE | re.MULTILINE
+
+_NUM = r"\d+(?:[.,\u202f\u00a0]\d{3})*"  # 5, 5548, 5.548, 5,548
+_CLOCK_DE = r"(?:\d{1,2}:\d{2}(?:\s*Uhr)?|\d{1,2}\.\d{2}\s*Uhr)"  # 14:32, 14:32 Uhr, 14.32 Uhr
+_CLOCK_EN = r"\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?"
+_DATE_DE = r"\d{1,2}\.\s*(?:\d{1,2}\.|[A-Za-zäÄ]+\.?)\s*(?:\d{2,4})?"
+_DATE_EN = (
+    r"(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s*(?:\d{4})?|\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+)
+
+VOLATILE_PATTERNS_DE: tuple[re.Pattern[str], ...] = (
+    # Comment counters: "Kommentare5548", "Kommentare (12)", "12 Kommentare", "1 Kommentar"
+    re.compile(rf"\b(?:Leser)?kommentare?\s*[:(]?\s*{_NUM}\s*\)?", _F),
+    re.compile(rf"\b{_NUM}\s*(?:Leser)?kommentare?\b", _F),
+    # Relative times: "vor 5 Minuten", "vor 2 Std.", "vor einer Stunde", "Aktualisiert vor 3 Tagen"
+    re.compile(
+        r"\b(?:(?:zuletzt\s+)?aktualisiert|ge(?:ä|ae)ndert|ver(?:ö|oe)ffentlicht)?\s*"
+        r"vor\s+(?:\d+|einer|einem|wenigen|ein\s+paar)\s+"
+        r"(?:Sekunden?|Sek\.|Minuten?|Min\.?|Stunden?|Std\.?)",
+        _F,
+    ),
+    re.compile(
+        r"\b(?:(?:zuletzt\s+)?aktualisiert|ge(?:ä|ae)ndert)\s*:?\s*vor\s+(?:\d+|einem|einer)\s+"
+        r"(?:Tag(?:en)?|Wochen?)\b",
+        _F,
+    ),
+    # "Stand: 23.01.2025 14:30 Uhr", "Aktualisiert am 23. Januar 2025, 14:30 Uhr"
+    re.compile(
+        rf"\b(?:Stand|(?:zuletzt\s+)?aktualisiert(?:\s+am)?|Update)\s*:?\s*"
+        rf"(?:{_DATE_DE},?\s*(?:um\s+)?(?:{_CLOCK_DE})?|(?:um\s+)?{_CLOCK_DE})",
+        _F,
+    ),
+    # Live-ticker entry stamps at the start of a line: "14:32 Uhr", "14.32 Uhr:"
+    re.compile(rf"^\s*{_CLOCK_DE}\s*:?", _F),
+)
+
+VOLATILE_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
+    # Comment counters: "123 comments", "Comments (12)", "1,204 Comments"
+    re.compile(rf"\b{_NUM}\s*comments?\b", _F),
+    re.compile(rf"\bcomments?\s*[:(]?\s*{_NUM}\s*\)?", _F),
+    # Relative times: "5 minutes ago", "an hour ago", "updated 2 hours ago", "3 days ago"
+    re.compile(
+        r"\b(?:(?:last\s+)?updated|published|posted)?\s*:?\s*"
+        r"(?:\d+|an?|a\s+few)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
+        r"\s+ago\b",
+        _F,
+    ),
+    # "Updated: 2:32 PM ET", "Last updated: January 23, 2025 2:32 p.m. EST", "Updated 14:30 GMT"
+    re.compile(
+        rf"\b(?:last\s+)?updated\s*(?:on|at)?\s*:?\s*"
+        rf"(?:{_DATE_EN},?\s*(?:at\s+)?(?:{_CLOCK_EN})?|(?:at\s+)?{_CLOCK_EN})",
+        _F,
+    ),
+    # Live-ticker entry stamps at the start of a line: "2:32 PM ET", "14:32 GMT"
+    re.compile(rf"^\s*{_CLOCK_EN}\s*:?", _F),
+)
+
+DEFAULT_VOLATILE_PATTERNS: tuple[re.Pattern[str], ...] = VOLATILE_PATTERNS_DE + VOLATILE_PATTERNS_EN
+
+
+def mask_volatile(
+    text: str, patterns: Sequence[re.Pattern[str]] = DEFAULT_VOLATILE_PATTERNS
+) -> str:
+    """``text`` with every span matched by one of ``patterns`` replaced by a space."""
+    for pattern in patterns:
+        text = pattern.sub(" ", text)
+    return text

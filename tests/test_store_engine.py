@@ -1,0 +1,103 @@
+"""Database URL resolution, engine settings and clear connection errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from newswatch.store.engine import (
+    DEFAULT_DATABASE_URL,
+    connect,
+    make_engine,
+    parse_database_url,
+    resolve_database_url,
+    safe_url,
+)
+from newswatch.store.errors import BadDatabaseURL, DatabaseUnavailable
+
+
+def test_command_line_url_wins_over_environment() -> None:
+    env = {"NEWSWATCH_DATABASE_URL": "sqlite:///from-env.db"}
+    assert resolve_database_url("sqlite:///from-cli.db", env) == "sqlite:///from-cli.db"
+
+
+def test_environment_url_is_used_without_command_line_value() -> None:
+    env = {"NEWSWATCH_DATABASE_URL": "postgresql://nw@db.example/news"}
+    assert resolve_database_url(None, env) == "postgresql://nw@db.example/news"
+
+
+def test_default_is_sqlite_file_in_working_directory() -> None:
+    assert resolve_database_url(None, {}) == DEFAULT_DATABASE_URL == "sqlite:///newswatch.db"
+    assert resolve_database_url(None, {"NEWSWATCH_DATABASE_URL": "  "}) == DEFAULT_DATABASE_URL
+
+
+def test_plain_postgresql_url_is_rewritten_to_psycopg3() -> None:
+    url = parse_database_url("postgresql://nw:secret@db.example:5432/news")
+    assert url.drivername == "postgresql+psycopg"
+    assert parse_database_url("postgres://db.example/news").drivername == "postgresql+psycopg"
+
+
+@pytest.mark.parametrize(
+    "url", ["not a url", "mysql://root:hunter2@db/news", "sqlite+pysqlcipher:///x.db"]
+)
+def test_unsupported_or_garbled_url_is_a_bad_database_url(url: str) -> None:
+    with pytest.raises(BadDatabaseURL):
+        make_engine(url)
+
+
+def test_messages_never_contain_the_password() -> None:
+    with pytest.raises(BadDatabaseURL) as excinfo:
+        make_engine("mysql://root:hunter2@db/news")
+    assert "hunter2" not in str(excinfo.value)
+    assert "hunter2" not in safe_url("postgresql://nw:hunter2@db/news")
+
+
+def test_unreachable_postgres_server_is_database_unavailable() -> None:
+    # Port 9 (discard) on loopback: nothing listens there, the connection is refused at once.
+    engine = make_engine("postgresql://nw:hunter2@127.0.0.1:9/news?connect_timeout=3")
+    with pytest.raises(DatabaseUnavailable) as excinfo:
+        connect(engine)
+    message = str(excinfo.value)
+    assert "127.0.0.1:9" in message
+    assert "hunter2" not in message
+
+
+def test_sqlite_file_in_missing_directory_is_database_unavailable(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'x.db'}")
+    with pytest.raises(DatabaseUnavailable):
+        connect(engine)
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
+    engine.dispose()
+
+
+def connect_params(url: str) -> dict[str, Any]:
+    """The keyword arguments newswatch's engine hands to psycopg for ``url``."""
+    engine = make_engine(url)
+    seen: dict[str, Any] = {}
+
+    @event.listens_for(engine, "do_connect")
+    def capture(dialect: Any, record: Any, cargs: Any, cparams: dict[str, Any]) -> None:
+        seen.update(cparams)
+
+    with pytest.raises(DatabaseUnavailable):  # nothing listens on port 9
+        connect(engine)
+    engine.dispose()
+    return seen
+
+
+def test_postgres_connections_time_out_unless_the_url_says_otherwise() -> None:
+    assert connect_params("postgresql://nw@127.0.0.1:9/news")["connect_timeout"] == 10
+    assert (
+        connect_params("postgresql://nw@127.0.0.1:9/news?connect_timeout=3")["connect_timeout"]
+        == "3"
+    )
