@@ -1,4 +1,5 @@
-"""Builds small archives directly with the models, for tests of code that reads the archive."""
+"""Builds small archives for tests of code that reads the archive, through the store's own
+``ensure_schema`` and ``save_article``."""
 
 from __future__ import annotations
 
@@ -6,21 +7,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from newswatch.store.models import Article, ArticleVersion, Base, Source
+from newswatch.article import Article as ArticleData
+from newswatch.store import ensure_schema, make_engine, save_article, session_factory
+from newswatch.store.models import Article
 
 T0 = datetime(2025, 1, 21, 9, 0, tzinfo=UTC)
 
 
 @contextmanager
 def archive_session(db_url: str) -> Iterator[Session]:
-    """A session on a database with the newswatch schema."""
-    engine = create_engine(db_url)
-    Base.metadata.create_all(engine)
+    """A session on a database migrated to the newest schema."""
+    engine = make_engine(db_url)
+    ensure_schema(engine)
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        with session_factory(engine)() as session:
             yield session
     finally:
         engine.dispose()
@@ -35,25 +37,12 @@ def add_article(
     language: str = "en",
     published_at: datetime | None = T0,
 ) -> Article:
-    """An article with one version per body text, oldest first, fetched an hour apart."""
-    source_row = None
-    if source is not None:
-        source_row = session.scalar(select(Source).where(Source.name == source))
-        if source_row is None:
-            source_row = Source(name=source, domains=[], config={}, created_at=T0, updated_at=T0)
-    article = Article(
-        canonical_url=url,
-        source=source_row,
-        first_seen_at=T0,
-        last_checked_at=T0,
-        last_changed_at=T0,
-        version_count=len(bodies),
-    )
+    """Save one version per body text (oldest first, fetched an hour apart); return the row."""
+    outcome = None
     for number, body in enumerate(bodies, start=1):
-        article.versions.append(
-            ArticleVersion(
-                version_no=number,
-                fetched_at=T0 + timedelta(hours=number),
+        outcome = save_article(
+            session,
+            ArticleData(
                 url=url,
                 title=title if title is not None else f"Article {url}",
                 body=body,
@@ -61,10 +50,9 @@ def add_article(
                 published_at=published_at,
                 language=language,
                 tags=["AI"],
-                word_count=len(body.split()),
-                content_hash=f"{url}#{number}",
-            )
+            ),
+            source_name=source,
+            fetched_at=T0 + timedelta(hours=number),
         )
-    session.add(article)
-    session.flush()
-    return article
+    assert outcome is not None, "an article needs at least one body"
+    return session.get_one(Article, outcome.article_id)
