@@ -11,6 +11,8 @@ import click
 
 from newswatch.article import Article
 from newswatch.cli import main
+from newswatch.cli.database import open_session
+from newswatch.cli.options import db_option
 from newswatch.topics import (
     TOPICS_ENV_VAR,
     CompiledTopic,
@@ -23,6 +25,7 @@ from newswatch.topics import (
     match_topic,
     resolve_topics_path,
 )
+from newswatch.topics.store import RematchReport, rematch
 
 #: Exit status of `topics test` when a file does not match (0: all match; 2: an error).
 EXIT_NO_MATCH = 1
@@ -174,3 +177,67 @@ def test_command(
         click.echo(f"{label} {path}  {_describe(result, topic, article)}")
     if not all_matched:
         click.get_current_context().exit(EXIT_NO_MATCH)
+
+
+@topics_group.command("rematch")
+@click.option("--topic", "topic_name", metavar="NAME", help="Only this topic (default: all).")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Articles per committed batch.",
+)
+@click.option("--restart", is_flag=True, help="Start from the beginning, ignoring progress.")
+@topics_option
+@db_option
+def rematch_command(
+    topic_name: str | None,
+    batch_size: int,
+    restart: bool,
+    topics_path: str | None,
+    db_url: str | None,
+) -> None:
+    """Re-tag the latest version of every article after topics changed (resumable)."""
+    configs = load_topic_configs(topics_path)
+    if topic_name is not None and topic_name not in {c.name for c in configs}:
+        path = resolve_topics_path(topics_path)
+        raise TopicsCommandError(f"no topic named {topic_name!r} in {path}")
+    if not configs:
+        raise TopicsCommandError(f"no topics in {resolve_topics_path(topics_path)}")
+
+    def progress(report: RematchReport, last_article_id: int) -> None:
+        click.echo(
+            f"batch {report.batches}: {report.versions_checked} articles checked "
+            f"(up to article id {last_article_id})",
+            err=True,
+        )
+
+    with open_session(db_url) as session:
+        try:
+            report = rematch(
+                session,
+                configs,
+                topic=topic_name,
+                batch_size=batch_size,
+                restart=restart,
+                on_batch=progress,
+            )
+        except KeyboardInterrupt:
+            click.echo(
+                "interrupted: the batches done so far are saved; "
+                "run the same command again to continue",
+                err=True,
+            )
+            raise SystemExit(130) from None
+    for name in report.up_to_date:
+        click.echo(f"{name}: up to date (use --restart to re-tag anyway)")
+    done = [name for name in report.topics if name not in report.up_to_date]
+    if done:
+        resumed = (
+            f", resumed after article id {report.resumed_after}" if report.resumed_after else ""
+        )
+        click.echo(
+            f"{', '.join(done)}: {report.versions_checked} articles checked, "
+            f"{report.matched} matches{resumed}"
+        )
