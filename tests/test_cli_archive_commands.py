@@ -1,4 +1,4 @@
-"""`newswatch export` and `newswatch topics rematch` against a real archive, via CliRunner."""
+"""`newswatch export`, `topics rematch` and `stories` against a real archive, via CliRunner."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from newswatch.cli import main
 from tests.archive_factory import T0, add_article, archive_session
+from tests.test_stories_store import OTHER, copy_for
 
 TOPICS = """
 [[topic]]
@@ -132,3 +133,21 @@ def test_export_of_an_unknown_topic_or_source_is_an_error(
         main, ["export", "--db", archive_url, "--format", "csv", "--source", "nope"]
     )
     assert "Error: no source named 'nope' in the archive" in source.output
+
+
+def test_stories_cluster_then_list(runner: CliRunner, db_url: str) -> None:
+    with archive_session(db_url) as session:
+        for site in ("a", "b"):
+            add_article(session, f"https://{site}.example/1", copy_for(site), source=site)
+        add_article(session, "https://c.example/1", OTHER, source="c")
+
+    clustered = runner.invoke(main, ["stories", "cluster", "--db", db_url])
+    assert clustered.exit_code == 0, clustered.output
+    assert clustered.stdout == (
+        "3 articles checked (0 already done); 1 stories with 2 articles in the archive\n"
+    )
+
+    listed = runner.invoke(main, ["stories", "list", "--db", db_url])
+    assert listed.exit_code == 0, listed.output
+    (line,) = listed.stdout.splitlines()
+    assert line.endswith("2 sources  2 articles  Article https://a.example/1")
