@@ -13,6 +13,7 @@ from newswatch.stories.models import Story, StoryMember, ensure_stories_schema
 from newswatch.stories.store import assign_story, cluster_archive
 from tests.archive_factory import T0, add_article, archive_session
 from tests.test_stories_signature import AGENCY, OTHER_STORY
+from tests.test_topics_config import readme_section
 
 # Long enough to be clustered; each site adds its own dateline and credit.
 STORY = " ".join([AGENCY, AGENCY.replace("Dienstag", "Montag")])
@@ -135,3 +136,19 @@ def test_stories_covered_by_several_sources_are_queryable_in_sql(session: Sessio
         )
     ).all()
     assert [(r.source_count, r.articles) for r in rows] == [(2, 2)]
+
+
+def test_readme_stories_sql_runs(session: Session) -> None:
+    for site in ("a", "b"):
+        article = add_article(session, f"https://{site}.example/1", copy_for(site), source=site)
+        assign(session, article)
+    session.commit()
+    section = readme_section("cli-topics")
+    sql = section.split("```sql\n", 1)[1].split("```", 1)[0]
+    statements = [s for s in sql.split(";") if s.strip()]
+    first, second = (session.execute(text(s)).all() for s in statements)
+    assert [(row.source_count, row.article_count) for row in first] == [(2, 2)]
+    assert sorted(row.canonical_url for row in second) == [
+        "https://a.example/1",
+        "https://b.example/1",
+    ]
