@@ -94,6 +94,14 @@ class QueryTerm:
     text: str
     case_sensitive: bool
     pattern: re.Pattern[str]
+    #: The term's longest literal part: a text without it cannot match, so the regex is skipped.
+    probe: str
+
+    def count(self, text: MatchText) -> int:
+        haystack = text.text if self.case_sensitive else text.folded
+        if self.probe not in haystack:
+            return 0
+        return sum(1 for _ in self.pattern.finditer(haystack))
 
 
 # --- AST -------------------------------------------------------------------------------------
@@ -317,6 +325,16 @@ def _term_pattern(words: tuple[str, ...], case_sensitive: bool) -> re.Pattern[st
     return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
+def _probe(words: tuple[str, ...], case_sensitive: bool) -> str:
+    parts = [
+        part
+        for word in words
+        for part in _SPLIT_PARTS.split(word.removeprefix("*").removesuffix("*"))
+    ]
+    longest = max(parts, key=len)
+    return longest if case_sensitive else longest.casefold()
+
+
 def _positive_terms(node: _Node, positive: bool, into: set[int]) -> None:
     if isinstance(node, _TermNode):
         if positive:
@@ -361,10 +379,7 @@ class CompiledQuery:
     _positive: frozenset[int]
 
     def evaluate(self, text: MatchText) -> QueryResult:
-        counts = [
-            sum(1 for _ in term.pattern.finditer(text.text if term.case_sensitive else text.folded))
-            for term in self.terms
-        ]
+        counts = [term.count(text) for term in self.terms]
         evidence = {self.terms[i].text: counts[i] for i in sorted(self._positive) if counts[i] > 0}
         return QueryResult(matched=_evaluate(self._tree, counts), terms=evidence)
 
@@ -385,6 +400,7 @@ def compile_query(query: str, *, topic: str = "<query>") -> CompiledQuery:
             text=token.text,
             case_sensitive=token.case_sensitive,
             pattern=_term_pattern(token.words, token.case_sensitive),
+            probe=_probe(token.words, token.case_sensitive),
         )
         for token in parser.terms
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -128,6 +129,21 @@ def record_topic_matches(
             )
         )
     }
+    matched = _reconcile(session, article_id, version_id, results, topic_ids, existing, now)
+    session.flush()
+    return matched
+
+
+def _reconcile(
+    session: Session,
+    article_id: int,
+    version_id: int,
+    results: Iterable[TopicMatchResult],
+    topic_ids: Mapping[str, int],
+    existing: Mapping[int, TopicMatch],
+    now: datetime,
+) -> int:
+    """Add, update or delete one version's rows; ``existing`` maps topic id to its row."""
     matched = 0
     for result in results:
         topic_id = topic_ids[result.topic]
@@ -153,7 +169,6 @@ def record_topic_matches(
             row.matched_terms = terms
             row.hit_count = result.hit_count
             row.matched_at = now
-    session.flush()
     return matched
 
 
@@ -215,6 +230,7 @@ def rematch(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    now = now or _now()
     selected = [c for c in configs if topic is None or c.name == topic]
     if topic is not None and not selected:
         raise UnknownTopicError(f"no topic named {topic!r} in the topics file")
@@ -245,6 +261,14 @@ def rematch(
         batch = _latest_versions_after(session, cursor, batch_size)
         if not batch:
             break
+        existing: dict[int, dict[int, TopicMatch]] = defaultdict(dict)
+        for row in session.scalars(
+            select(TopicMatch).where(
+                TopicMatch.version_id.in_([v.version_id for v in batch]),
+                TopicMatch.topic_id.in_([p.topic_id for p in pending]),
+            )
+        ):
+            existing[row.version_id][row.topic_id] = row
         for version in batch:
             text = MatchText.of(version.title, version.teaser, version.body)
             results = [
@@ -252,13 +276,14 @@ def rematch(
                 for p in pending
                 if version.article_id > p.after_article_id
             ]
-            report.matched += record_topic_matches(
+            report.matched += _reconcile(
                 session,
-                article_id=version.article_id,
-                version_id=version.version_id,
-                results=results,
-                topic_ids=topic_ids,
-                now=now,
+                version.article_id,
+                version.version_id,
+                results,
+                topic_ids,
+                existing[version.version_id],
+                now,
             )
         cursor = batch[-1].article_id
         for progress in pending:
