@@ -72,37 +72,32 @@ def test_short_bodies_are_not_clustered(session: Session) -> None:
     assert assign(session, second) is None
 
 
-WEATHER = (
-    "Der Deutsche Wetterdienst erwartet für das Wochenende kräftigen Schneefall in den Alpen "
-    "und im Bayerischen Wald. Oberhalb von 800 Metern können bis zu 40 Zentimeter Neuschnee "
-    "fallen, in den Tälern regnet es bei Temperaturen um drei Grad. Autofahrer sollen auf "
-    "Winterreifen achten und mehr Zeit einplanen, warnten die Meteorologen am Freitag in "
-    "Offenbach. Erst ab Mittwoch wird es wieder milder und trockener."
-)
+def paragraphs(first: int, last: int) -> str:
+    """Paragraphs number ``first`` to ``last`` of a long report, each with its own words."""
+    return " ".join(
+        " ".join(f"absatz{n}wort{w}" for w in range(12)) + "." for n in range(first, last + 1)
+    )
 
 
 def test_an_article_linking_two_stories_merges_them(session: Session) -> None:
-    # Stories "AGENCY + OTHER" and "OTHER + WEATHER" overlap by a third: two stories. A round-up
-    # carrying all three paragraphs is close to both, so it joins them into one.
-    first_pair, second_pair = f"{AGENCY} {OTHER_STORY}", f"{OTHER_STORY} {WEATHER}"
+    # Paragraphs 1-7 and 4-10 share 4 of 10 (similarity 0.4): two stories. An article with
+    # paragraphs 2-9 shares 6 of 9 with each (0.67), so it joins them into one.
     articles = [
-        add_article(session, "https://a.example/1", first_pair, source="a"),
-        add_article(session, "https://b.example/1", first_pair, source="b"),
-        add_article(session, "https://a.example/2", second_pair, source="a"),
-        add_article(session, "https://b.example/2", second_pair, source="b"),
+        add_article(session, "https://a.example/1", paragraphs(1, 7), source="a"),
+        add_article(session, "https://b.example/1", paragraphs(1, 7), source="b"),
+        add_article(session, "https://a.example/2", paragraphs(4, 10), source="a"),
+        add_article(session, "https://b.example/2", paragraphs(4, 10), source="b"),
     ]
     for article in articles:
         assign(session, article)
     assert len(session.scalars(select(Story)).all()) == 2
-    roundup = add_article(
-        session, "https://c.example/1", f"{AGENCY} {OTHER_STORY} {WEATHER}", source="c"
-    )
+    linking = add_article(session, "https://c.example/1", paragraphs(2, 9), source="c")
 
     result = assign_story(
         session,
-        article_id=roundup.id,
-        version_id=roundup.versions[0].id,
-        body=roundup.versions[0].body,
+        article_id=linking.id,
+        version_id=linking.versions[0].id,
+        body=linking.versions[0].body,
     )
 
     assert len(result.merged) == 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import unicodedata
 from collections.abc import Sequence
 
@@ -23,52 +24,40 @@ __all__ = [
     "band_keys",
     "body_signature",
     "estimated_similarity",
-    "shingle_hashes",
+    "shingles",
 ]
 
 NUM_PERM = 64
 BANDS = 16
 SHINGLE_SIZE = 5
 
-_MERSENNE = (1 << 61) - 1
-_MAX_HASH = (1 << 32) - 1
 _WORD = re.compile(r"\w+")
+#: One SHAKE-128 output of 4 bytes per position gives NUM_PERM independent 32-bit hash values.
+_UNPACK = struct.Struct(f"<{NUM_PERM}I").unpack
 
 
-def _permutations(count: int) -> list[tuple[int, int]]:
-    # Fixed, reproducible coefficients: signatures stored in the archive must stay comparable.
-    coefficients = []
-    for i in range(count):
-        digest = hashlib.blake2b(f"newswatch-minhash-{i}".encode(), digest_size=16).digest()
-        a = int.from_bytes(digest[:8], "big") % (_MERSENNE - 1) + 1
-        b = int.from_bytes(digest[8:], "big") % _MERSENNE
-        coefficients.append((a, b))
-    return coefficients
-
-
-_PERMUTATIONS = _permutations(NUM_PERM)
-
-
-def shingle_hashes(text: str, size: int = SHINGLE_SIZE) -> set[int]:
-    """32-bit hashes of the word ``size``-grams of ``text`` (NFC, case-folded, words only)."""
+def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
+    """The word ``size``-grams of ``text`` (NFC, case-folded, words only)."""
     words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())
     if len(words) < size:
-        grams = [" ".join(words)] if words else []
-    else:
-        grams = [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
-    return {
-        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "big") for g in grams
-    }
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def _hash_values(shingle: str) -> tuple[int, ...]:
+    return _UNPACK(hashlib.shake_128(shingle.encode()).digest(4 * NUM_PERM))
 
 
 def body_signature(text: str) -> tuple[int, ...] | None:
-    """The MinHash signature (``NUM_PERM`` values) of ``text``, or None when it has no words."""
-    hashes = shingle_hashes(text)
-    if not hashes:
+    """The MinHash signature (``NUM_PERM`` values) of ``text``, or None when it has no words.
+
+    Each position is the minimum over the shingles of one hash function (slices of a fixed
+    SHAKE-128 output, so stored signatures stay comparable across runs and versions).
+    """
+    grams = shingles(text)
+    if not grams:
         return None
-    return tuple(
-        min(((a * h + b) % _MERSENNE) & _MAX_HASH for h in hashes) for a, b in _PERMUTATIONS
-    )
+    return tuple(map(min, zip(*map(_hash_values, grams), strict=True)))
 
 
 def band_keys(signature: Sequence[int], bands: int = BANDS) -> list[str]:

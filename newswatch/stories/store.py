@@ -30,6 +30,9 @@ __all__ = [
 
 #: Estimated Jaccard similarity of word 5-shingles from which two bodies are one story.
 SIMILARITY_THRESHOLD = 0.5
+#: Candidates compared per article: those sharing the most band keys (the likeliest matches),
+#: so that a story with thousands of copies does not make each new copy compare with all.
+MAX_CANDIDATES = 50
 #: Bodies shorter than this are not clustered: short texts share too much by chance.
 MIN_WORDS = 60
 
@@ -70,12 +73,15 @@ def _store_signature(
 def _similar_articles(
     session: Session, article_id: int, signature: tuple[int, ...], threshold: float
 ) -> dict[int, float]:
+    shared = func.count().label("shared")
     candidates = (
         select(SignatureBand.article_id)
         .where(SignatureBand.band_key.in_(band_keys(signature)))
         .where(SignatureBand.article_id != article_id)
-        .distinct()
-    )
+        .group_by(SignatureBand.article_id)
+        .order_by(shared.desc(), SignatureBand.article_id)
+        .limit(MAX_CANDIDATES)
+    ).scalar_subquery()
     rows = session.execute(
         select(BodySignature.article_id, BodySignature.signature).where(
             BodySignature.article_id.in_(candidates)
