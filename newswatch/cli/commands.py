@@ -1,4 +1,12 @@
-"""Imports every command module so that it registers itself on `main`."""
+"""Imports every command module so that it registers itself on `main`.
 
-# One line per command module; keep sorted.
-from newswatch.cli import archive, db, export, stories, topics  # noqa: F401
+One plain ``import`` line per module (kept sorted), so that adding a command touches one line.
+"""
+
+import newswatch.cli.archive
+import newswatch.cli.crawl
+import newswatch.cli.db
+import newswatch.cli.demo
+import newswatch.cli.export
+import newswatch.cli.stories
+import newswatch.cli.topics  # noqa: F401
