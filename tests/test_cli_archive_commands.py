@@ -5,14 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import Engine
 
 from newswatch.cli import main
-from tests.archive_factory import T0, add_article, archive_session
+from tests.archive_factory import (
+    BACKENDS,
+    T0,
+    add_article,
+    archive_session,
+    fresh_session,
+    shared_archive,
+)
 from tests.test_stories_store import OTHER, copy_for
 
 TOPICS = """
@@ -26,9 +35,18 @@ query = "Nvidia"
 """
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def archive_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    with shared_archive(request.param, tmp_path_factory.mktemp("archive")) as engine:
+        yield engine
+
+
 @pytest.fixture
-def archive_url(db_url: str) -> str:
-    with archive_session(db_url) as session:
+def archive_url(archive_engine: Engine) -> Iterator[str]:
+    """The URL of an archive with a two-version Stargate article and a chips article."""
+    with fresh_session(archive_engine) as session:
         add_article(
             session,
             "https://heise.example/stargate",
@@ -44,7 +62,7 @@ def archive_url(db_url: str) -> str:
             published_at=T0 + timedelta(days=3),
         )
         session.commit()
-    return db_url
+        yield archive_engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture
@@ -136,6 +154,7 @@ def test_export_of_an_unknown_topic_or_source_is_an_error(
 
 
 def test_stories_cluster_then_list(runner: CliRunner, db_url: str) -> None:
+    # A fresh archive without the stories tables: the commands create them.
     with archive_session(db_url) as session:
         for site in ("a", "b"):
             add_article(session, f"https://{site}.example/1", copy_for(site), source=site)

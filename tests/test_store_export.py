@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import Engine, event, insert
 from sqlalchemy.orm import Session
 
 from newswatch.store.export import (
@@ -23,14 +23,22 @@ from newswatch.store.export import (
 from newswatch.store.models import Article, ArticleVersion
 from newswatch.topics import TopicConfig
 from newswatch.topics.store import rematch
-from tests.archive_factory import T0, add_article, archive_session
+from tests.archive_factory import BACKENDS, T0, add_article, fresh_session, shared_archive
 
 STARGATE = TopicConfig(name="stargate", query="Stargate")
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def archive_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    with shared_archive(request.param, tmp_path_factory.mktemp("archive")) as engine:
+        yield engine
+
+
 @pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    with archive_session(db_url) as session:
+def session(archive_engine: Engine) -> Iterator[Session]:
+    with fresh_session(archive_engine) as session:
         yield session
 
 

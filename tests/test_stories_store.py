@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from newswatch.store.models import Article, Base
-from newswatch.stories.models import Story, StoryMember, ensure_stories_schema
+from newswatch.stories.models import Story, StoryMember
 from newswatch.stories.store import assign_story, cluster_archive
-from tests.archive_factory import T0, add_article, archive_session
+from tests.archive_factory import BACKENDS, T0, add_article, fresh_session, shared_archive
 from tests.test_stories_signature import AGENCY, OTHER_STORY
 from tests.test_topics_config import readme_section
 
@@ -24,10 +24,17 @@ def copy_for(site: str) -> str:
     return f"{site} (dpa) - {STORY} Mehr Nachrichten auf {site}.de"
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def archive_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    with shared_archive(request.param, tmp_path_factory.mktemp("archive")) as engine:
+        yield engine
+
+
 @pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    with archive_session(db_url) as session:
-        ensure_stories_schema(session.get_bind())
+def session(archive_engine: Engine) -> Iterator[Session]:
+    with fresh_session(archive_engine) as session:
         yield session
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from newswatch.article import Article as ArticleData
@@ -18,15 +18,23 @@ from newswatch.topics.store import (
     rematch,
     sync_topics,
 )
-from tests.archive_factory import T0, add_article, archive_session
+from tests.archive_factory import BACKENDS, T0, add_article, fresh_session, shared_archive
 
 STARGATE = TopicConfig(name="stargate", query="Stargate AND (OpenAI OR SoftBank)")
 CHIPS = TopicConfig(name="chips", query="Nvidia OR =TSMC", languages=("en",))
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def archive_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    with shared_archive(request.param, tmp_path_factory.mktemp("archive")) as engine:
+        yield engine
+
+
 @pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    with archive_session(db_url) as session:
+def session(archive_engine: Engine) -> Iterator[Session]:
+    with fresh_session(archive_engine) as session:
         yield session
 
 
