@@ -109,8 +109,10 @@ def add_article(
     source: str | None = None,
     language: str = "en",
     published_at: datetime | None = T0,
+    fetched_at: datetime = T0,
 ) -> Article:
-    """Save one version per body text (oldest first, fetched an hour apart); return the row."""
+    """Save one version per body text, fetched an hour apart from ``fetched_at`` on (oldest
+    first; an existing URL gets new versions); return the article row."""
     outcome = None
     for number, body in enumerate(bodies, start=1):
         outcome = save_article(
@@ -125,7 +127,7 @@ def add_article(
                 tags=["AI"],
             ),
             source_name=source,
-            fetched_at=T0 + timedelta(hours=number),
+            fetched_at=fetched_at + timedelta(hours=number),
         )
     assert outcome is not None, "an article needs at least one body"
     return session.get_one(Article, outcome.article_id)

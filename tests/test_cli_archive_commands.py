@@ -78,10 +78,12 @@ def test_rematch_tags_the_archive_and_reports_progress(runner: CliRunner, archiv
     result = runner.invoke(main, ["topics", "rematch", "--db", archive_url, "--batch-size", "1"])
     assert result.exit_code == 0, result.output
     assert "batch 2: 2 articles checked" in result.stderr
-    assert result.stdout == "stargate, chips: 2 articles checked, 2 matches\n"
+    assert result.stdout == (
+        "stargate (full), chips (full): 2 articles checked, 2 topic matches among them\n"
+    )
 
     again = runner.invoke(main, ["topics", "rematch", "--db", archive_url, "--topic", "chips"])
-    assert again.stdout == "chips: up to date (use --restart to re-tag anyway)\n"
+    assert again.stdout == "chips (incremental): 0 articles checked, 0 topic matches among them\n"
 
 
 def test_rematch_of_a_topic_not_in_the_file_is_an_error(

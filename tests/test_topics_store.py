@@ -169,18 +169,32 @@ def test_rematch_after_a_topic_edit_removes_matches_that_no_longer_hold(session:
 
     report = rematch(session, [narrowed])
 
-    assert report.up_to_date == []
+    assert report.passes == {"stargate": "full"}
     assert matches(session) == {("stargate", "https://a.example/1", 1)}
 
 
-def test_rematch_with_unchanged_topics_has_nothing_to_do(session: Session) -> None:
+def test_rematch_of_unchanged_topics_checks_only_articles_changed_since_the_last_run(
+    session: Session,
+) -> None:
+    day = timedelta(days=1)
     add_article(session, "https://a.example/1", "Stargate by OpenAI")
-    session.commit()
-    rematch(session, [STARGATE])
-    again = rematch(session, [STARGATE])
-    assert (again.up_to_date, again.versions_checked) == (["stargate"], 0)
-    forced = rematch(session, [STARGATE], restart=True)
-    assert forced.versions_checked == 1
+    add_article(session, "https://a.example/2", "Nvidia chips")
+    rematch(session, [STARGATE], now=T0 + day)
+    add_article(session, "https://a.example/2", "Stargate by SoftBank", fetched_at=T0 + 2 * day)
+    add_article(session, "https://a.example/3", "Stargate and OpenAI", fetched_at=T0 + 2 * day)
+
+    again = rematch(session, [STARGATE], now=T0 + 3 * day)
+
+    assert (again.passes, again.versions_checked) == ({"stargate": "incremental"}, 2)
+    assert matches(session) == {
+        ("stargate", "https://a.example/1", 1),
+        ("stargate", "https://a.example/2", 2),
+        ("stargate", "https://a.example/3", 1),
+    }
+    nothing_new = rematch(session, [STARGATE], now=T0 + 4 * day)
+    assert nothing_new.versions_checked == 0
+    forced = rematch(session, [STARGATE], restart=True, now=T0 + 5 * day)
+    assert (forced.passes, forced.versions_checked) == ({"stargate": "full"}, 3)
 
 
 def test_interrupted_rematch_resumes_after_the_last_committed_batch(session: Session) -> None:
@@ -200,7 +214,7 @@ def test_interrupted_rematch_resumes_after_the_last_committed_batch(session: Ses
 
     report = rematch(session, [STARGATE], batch_size=2)
 
-    assert report.resumed_after == seen[-1]
+    assert report.passes == {"stargate": "resumed"}
     assert report.versions_checked == 1
     assert len(matches(session)) == 5
 

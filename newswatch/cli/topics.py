@@ -188,7 +188,7 @@ def test_command(
     show_default=True,
     help="Articles per committed batch.",
 )
-@click.option("--restart", is_flag=True, help="Start from the beginning, ignoring progress.")
+@click.option("--restart", is_flag=True, help="Re-tag every article, ignoring earlier runs.")
 @topics_option
 @db_option
 def rematch_command(
@@ -198,7 +198,12 @@ def rematch_command(
     topics_path: str | None,
     db_url: str | None,
 ) -> None:
-    """Re-tag the latest version of every article after topics changed (resumable)."""
+    """Tag the archive's articles with the topics (after a crawl or a topic edit).
+
+    A new or edited topic is matched against the latest version of every article; otherwise
+    only articles changed since the last complete run are. Progress is committed in batches:
+    an interrupted run continues where it stopped.
+    """
     configs = load_topic_configs(topics_path)
     if topic_name is not None and topic_name not in {c.name for c in configs}:
         path = resolve_topics_path(topics_path)
@@ -230,14 +235,8 @@ def rematch_command(
                 err=True,
             )
             raise SystemExit(130) from None
-    for name in report.up_to_date:
-        click.echo(f"{name}: up to date (use --restart to re-tag anyway)")
-    done = [name for name in report.topics if name not in report.up_to_date]
-    if done:
-        resumed = (
-            f", resumed after article id {report.resumed_after}" if report.resumed_after else ""
-        )
-        click.echo(
-            f"{', '.join(done)}: {report.versions_checked} articles checked, "
-            f"{report.matched} matches{resumed}"
-        )
+    passes = ", ".join(f"{name} ({kind})" for name, kind in report.passes.items())
+    click.echo(
+        f"{passes}: {report.versions_checked} articles checked, "
+        f"{report.matched} topic matches among them"
+    )

@@ -177,10 +177,9 @@ class RematchReport:
     """What one ``rematch`` run did."""
 
     topics: list[str] = field(default_factory=list)
-    #: Topics whose previous rematch had finished with the same definition: nothing to do.
-    up_to_date: list[str] = field(default_factory=list)
-    #: Article id after which the run started (0 for a run from the beginning).
-    resumed_after: int = 0
+    #: Per topic: "full" (new or edited topic, or restart), "resumed" (an interrupted pass
+    #: continues) or "incremental" (only articles changed since the last complete pass).
+    passes: dict[str, str] = field(default_factory=dict)
     batches: int = 0
     versions_checked: int = 0
     #: (topic, version) pairs that match after the run, among the versions checked.
@@ -188,10 +187,30 @@ class RematchReport:
 
 
 @dataclass
-class _Progress:
+class _Pass:
+    """One topic's pass over the archive, as kept in ``topics.config["rematch"]``."""
+
     topic: CompiledTopic
     topic_id: int
-    after_article_id: int
+    kind: str
+    started_at: datetime
+    #: Only articles changed at or after this time (None: every article).
+    changed_since: datetime | None
+    after_article_id: int = 0
+
+    def wants(self, version: _VersionText) -> bool:
+        return version.article_id > self.after_article_id and (
+            self.changed_since is None or version.last_changed_at >= self.changed_since
+        )
+
+    def state(self, fingerprint: str, done: bool) -> dict[str, Any]:
+        return {
+            "definition": fingerprint,
+            "started_at": self.started_at.isoformat(),
+            "changed_since": self.changed_since.isoformat() if self.changed_since else None,
+            "after_article_id": self.after_article_id,
+            "done": done,
+        }
 
 
 def _state(topic: Topic) -> dict[str, Any]:
@@ -199,14 +218,31 @@ def _state(topic: Topic) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def _save_state(topic: Topic, fingerprint: str, after_article_id: int, done: bool) -> None:
+def _save_state(topic: Topic, state: dict[str, Any]) -> None:
     config = dict(topic.config or {})
-    config[REMATCH_STATE_KEY] = {
-        "definition": fingerprint,
-        "after_article_id": after_article_id,
-        "done": done,
-    }
+    config[REMATCH_STATE_KEY] = state
     topic.config = config  # a new dict, so the JSON column is seen as changed
+
+
+def _plan(
+    item: CompiledTopic, topic_id: int, state: dict[str, Any], same: bool, now: datetime
+) -> _Pass:
+    if not same or "started_at" not in state:
+        return _Pass(item, topic_id, "full", started_at=now, changed_since=None)
+    previous_start = datetime.fromisoformat(state["started_at"])
+    if state.get("done"):
+        # Articles changed since the last complete pass began (not ended: a change during
+        # that pass might have been missed).
+        return _Pass(item, topic_id, "incremental", started_at=now, changed_since=previous_start)
+    since = state.get("changed_since")
+    return _Pass(
+        item,
+        topic_id,
+        "resumed",
+        started_at=previous_start,
+        changed_since=datetime.fromisoformat(since) if since else None,
+        after_article_id=int(state.get("after_article_id", 0)),
+    )
 
 
 def rematch(
@@ -219,13 +255,14 @@ def rematch(
     on_batch: Callable[[RematchReport, int], None] | None = None,
     now: datetime | None = None,
 ) -> RematchReport:
-    """Re-tag the latest version of every article with ``configs`` (or only ``topic``).
+    """Re-tag the latest version of articles with ``configs`` (or only ``topic``).
 
-    Articles are processed in id order, ``batch_size`` at a time; each batch's matches and the
-    progress of each topic (kept in ``topics.config["rematch"]``) are committed together. A run
-    that stops part-way resumes after the last committed batch, as long as the topic's
-    definition is unchanged; a finished topic is skipped until its definition changes or
-    ``restart`` is given. Older versions keep the matches recorded when they were stored.
+    A new or edited topic (or ``restart``) gets a full pass over every article; a topic whose
+    last pass completed with the same definition gets an incremental pass over the articles
+    changed since that pass began (new articles and new versions); an interrupted pass resumes
+    after its last committed batch. Articles are processed in id order, ``batch_size`` at a
+    time; each batch's matches and each topic's progress (``topics.config["rematch"]``) are
+    committed together. Versions other than the latest keep the matches recorded for them.
     ``on_batch(report, last_article_id)`` is called after each committed batch.
     """
     if batch_size < 1:
@@ -241,40 +278,46 @@ def rematch(
     }
     fingerprints = {c.name: _definition_fingerprint(c) for c in selected}
 
-    report = RematchReport(topics=[c.name for c in selected])
-    pending: list[_Progress] = []
+    passes = []
     for item in compiled:
         state = _state(rows[item.name])
         same = not restart and state.get("definition") == fingerprints[item.name]
-        if same and state.get("done"):
-            report.up_to_date.append(item.name)
-            continue
-        after = int(state.get("after_article_id", 0)) if same else 0
-        pending.append(_Progress(item, topic_ids[item.name], after))
+        plan = _plan(item, topic_ids[item.name], state, same, now)
+        _save_state(rows[item.name], plan.state(fingerprints[item.name], done=False))
+        passes.append(plan)
     session.commit()
-    if not pending:
+    report = RematchReport(
+        topics=[p.topic.name for p in passes], passes={p.topic.name: p.kind for p in passes}
+    )
+    if not passes:
         return report
 
-    cursor = min(p.after_article_id for p in pending)
-    report.resumed_after = cursor
+    cursor = min(p.after_article_id for p in passes)
+    since = (
+        None
+        if any(p.changed_since is None for p in passes)
+        else min(p.changed_since for p in passes if p.changed_since is not None)
+    )
     while True:
-        batch = _latest_versions_after(session, cursor, batch_size)
+        batch = _latest_versions_after(session, cursor, batch_size, changed_since=since)
         if not batch:
             break
         existing: dict[int, dict[int, TopicMatch]] = defaultdict(dict)
         for row in session.scalars(
             select(TopicMatch).where(
                 TopicMatch.version_id.in_([v.version_id for v in batch]),
-                TopicMatch.topic_id.in_([p.topic_id for p in pending]),
+                TopicMatch.topic_id.in_([p.topic_id for p in passes]),
             )
         ):
             existing[row.version_id][row.topic_id] = row
         for version in batch:
+            wanted = [p for p in passes if p.wants(version)]
+            if not wanted:
+                continue
             text = MatchText.of(version.title, version.teaser, version.body)
             results = [
                 match_text(p.topic, text, language=version.language, source=version.source)
-                for p in pending
-                if version.article_id > p.after_article_id
+                for p in wanted
             ]
             report.matched += _reconcile(
                 session,
@@ -285,17 +328,17 @@ def rematch(
                 existing[version.version_id],
                 now,
             )
+            report.versions_checked += 1
         cursor = batch[-1].article_id
-        for progress in pending:
-            progress.after_article_id = max(progress.after_article_id, cursor)
-            _save_state(rows[progress.topic.name], fingerprints[progress.topic.name], cursor, False)
+        for plan in passes:
+            plan.after_article_id = max(plan.after_article_id, cursor)
+            _save_state(rows[plan.topic.name], plan.state(fingerprints[plan.topic.name], False))
         session.commit()
         report.batches += 1
-        report.versions_checked += len(batch)
         if on_batch is not None:
             on_batch(report, cursor)
-    for progress in pending:
-        _save_state(rows[progress.topic.name], fingerprints[progress.topic.name], cursor, True)
+    for plan in passes:
+        _save_state(rows[plan.topic.name], plan.state(fingerprints[plan.topic.name], True))
     session.commit()
     return report
 
@@ -309,12 +352,14 @@ class _VersionText:
     body: str
     language: str | None
     source: str | None
+    last_changed_at: datetime
 
 
 def _latest_versions_after(
-    session: Session, after_article_id: int, limit: int
+    session: Session, after_article_id: int, limit: int, *, changed_since: datetime | None
 ) -> list[_VersionText]:
-    """The latest version of the next ``limit`` articles with ``id > after_article_id``."""
+    """The latest version of the next ``limit`` articles with ``id > after_article_id`` (and,
+    if given, changed at or after ``changed_since``)."""
     newer = aliased(ArticleVersion)
     latest_no = (
         select(func.max(newer.version_no))
@@ -330,6 +375,7 @@ def _latest_versions_after(
             ArticleVersion.body,
             ArticleVersion.language,
             Source.name,
+            Article.last_changed_at,
         )
         .join(Article, Article.id == ArticleVersion.article_id)
         .outerjoin(Source, Source.id == Article.source_id)
@@ -337,4 +383,6 @@ def _latest_versions_after(
         .order_by(ArticleVersion.article_id)
         .limit(limit)
     )
+    if changed_since is not None:
+        stmt = stmt.where(Article.last_changed_at >= changed_since)
     return [_VersionText(*row) for row in session.execute(stmt)]
