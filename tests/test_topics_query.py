@@ -202,3 +202,20 @@ def test_any_query_either_compiles_and_matches_or_raises_a_syntax_error(
 def test_arbitrary_unicode_queries_raise_nothing_but_syntax_errors(query: str) -> None:
     with contextlib.suppress(TopicSyntaxError):
         compile_query(query, topic="fuzz").evaluate(MatchText.of(query))
+
+
+WORDS = st.text(alphabet="abcxyzäöüßABCÄÖÜ", min_size=2, max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(word=WORDS, before=st.text(max_size=20), after=st.text(max_size=20))
+def test_a_word_standing_alone_is_found_in_any_case(word: str, before: str, after: str) -> None:
+    text = f"{before} {word.upper()}-{after}"
+    assert compile_query(word).evaluate(MatchText.of(text)).terms.get(word, 0) >= 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(word=WORDS, glue=st.text(alphabet="abcäß0", min_size=1, max_size=3))
+def test_a_word_glued_to_letters_is_not_found(word: str, glue: str) -> None:
+    text = f"{glue}{word} {word}{glue}"
+    assert not compile_query(word).evaluate(MatchText.of(text)).matched
