@@ -65,7 +65,7 @@ def _refuse_missing_sqlite_file(url: str) -> None:
     """Opening a missing SQLite file would create an empty one; report it instead."""
     try:
         parsed = make_url(url)
-    except ArgumentError:  # open_engine reports unusable URLs
+    except (ArgumentError, ValueError):  # open_engine reports unusable URLs
         return
     database = parsed.database or ""
     if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):

@@ -20,6 +20,7 @@ from sqlalchemy.exc import (
     InterfaceError,
     NoSuchModuleError,
     OperationalError,
+    ProgrammingError,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,7 +55,7 @@ def safe_url(url: str | URL) -> str:
     """The URL as text with any password masked, for messages and logs."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         return "<unparseable database URL>"
 
 
@@ -62,7 +63,7 @@ def parse_database_url(url: str | URL) -> URL:
     """Parse and normalise a database URL; :class:`BadDatabaseURL` if newswatch can't use it."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         raise BadDatabaseURL(
             "not a database URL (expected e.g. sqlite:///newswatch.db or "
             "postgresql://user@host/dbname)"
@@ -131,6 +132,11 @@ def connect(engine: Engine) -> Connection:
     try:
         return engine.connect()
     except DBAPIError as exc:
+        if isinstance(exc, ProgrammingError):  # psycopg: an unknown connection option
+            raise BadDatabaseURL(
+                f"invalid connection parameters in {safe_url(engine.url)}: "
+                f"{_first_line(exc.orig, engine.url)}"
+            ) from None
         if not isinstance(exc, OperationalError | InterfaceError):
             raise
         raise DatabaseUnavailable(

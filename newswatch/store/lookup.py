@@ -11,7 +11,7 @@ from newswatch.store.errors import ArticleNotFound
 
 def find_article(session: Session, ref: str) -> models.Article:
     """The article with id ``ref`` (digits), canonical URL ``ref``, or a version fetched from it."""
-    ref = ref.strip()
+    ref = ref.replace("\x00", "").strip()  # stored text has none (PostgreSQL cannot hold it)
     article: models.Article | None = None
     if ref.isdigit():
         article = session.get(models.Article, int(ref))
