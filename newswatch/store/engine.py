@@ -54,9 +54,16 @@ def resolve_database_url(cli_value: str | None, environ: Mapping[str, str] | Non
 def safe_url(url: str | URL) -> str:
     """The URL as text with any password masked, for messages and logs."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return printable(make_url(url).render_as_string(hide_password=True))
     except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         return "<unparseable database URL>"
+
+
+def printable(text: str) -> str:
+    """``text`` with control and other unprintable characters escaped (messages stay one line)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def parse_database_url(url: str | URL) -> URL:
