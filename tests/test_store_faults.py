@@ -3,11 +3,15 @@ mid-run, SQLite locked by another writer, SQLite full. Nothing committed is ever
 
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -281,6 +285,57 @@ def test_full_database_is_a_clear_error_and_stored_data_is_intact(sqlite_path: s
             save_article(session, huge, source_name="ex", fetched_at=LATER, raw_html=b"x" * 200_000)
         again = save_article(session, german_article(), source_name="tagesschau", fetched_at=LATER)
     assert again.status == "unchanged"  # small writes that fit still work
+    assert article_count(engine) == 1
+    assert check_archive(engine).problems == []
+    engine.dispose()
+
+
+#: Run in a child process: RLIMIT_FSIZE makes the OS refuse to grow any file beyond a limit,
+#: the closest to a full disk a test can get without mounting a tiny filesystem.
+FILE_SIZE_LIMIT_CHILD = """
+import os, resource, signal, sys
+from datetime import UTC, datetime
+from newswatch.store import StoreError, make_engine, save_article, session_factory
+from tests.store_samples import english_article
+
+path = sys.argv[1]
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write() instead of a killed process
+engine = make_engine(f"sqlite:///{path}")
+with engine.connect():
+    pass
+files = [path + suffix for suffix in ("", "-wal") if os.path.exists(path + suffix)]
+largest = max(os.path.getsize(name) for name in files)
+resource.setrlimit(resource.RLIMIT_FSIZE, (largest + 65536, largest + 65536))
+article = english_article(
+    url="https://www.example-news.com/big", canonical_url="https://www.example-news.com/big",
+    body="\\n\\n".join(f"Absatz {i}: " + "Rechenzentrum " * 60 for i in range(400)),
+)
+with session_factory(engine)() as session:
+    try:
+        save_article(session, article, source_name="ex", fetched_at=datetime.now(UTC),
+                     raw_html=os.urandom(300_000))
+    except StoreError as exc:
+        print(type(exc).__name__, exc, sep=": ")
+"""
+
+
+def test_write_refused_by_the_operating_system_is_a_clear_error_and_data_is_intact(
+    sqlite_path: str,
+) -> None:
+    repository = Path(__file__).resolve().parents[1]
+    child = subprocess.run(
+        [sys.executable, "-c", FILE_SIZE_LIMIT_CHILD, sqlite_path],
+        capture_output=True,
+        text=True,
+        cwd=repository,
+        env={**os.environ, "PYTHONPATH": str(repository)},
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stderr == ""
+    assert child.stdout.startswith("StoreError: cannot write to database sqlite:///")
+    engine = make_engine(f"sqlite:///{sqlite_path}")
     assert article_count(engine) == 1
     assert check_archive(engine).problems == []
     engine.dispose()
