@@ -142,7 +142,7 @@ def test_word_diff_replays_both_texts_whichever_algorithm_runs(limits: tuple[int
     exact, alignment = limits
 
     @given(old=any_text, new=any_text)
-    @settings(max_examples=150)
+    @settings(max_examples=100)
     def check(old: str, new: str) -> None:
         with (
             patch.object(textdiff, "EXACT_DIFF_LIMIT", exact),
