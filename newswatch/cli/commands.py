@@ -1,5 +1,10 @@
-"""Imports every command module so that it registers itself on `main`."""
+"""Imports every command module so that it registers itself on `main`.
 
-# One line per command module; keep sorted.
-import newswatch.cli.check  # noqa: F401
-from newswatch.cli import archive, db  # noqa: F401
+One plain ``import`` line per module (kept sorted), so that adding a command touches one line.
+"""
+
+import newswatch.cli.archive
+import newswatch.cli.check
+import newswatch.cli.crawl
+import newswatch.cli.db
+import newswatch.cli.demo  # noqa: F401

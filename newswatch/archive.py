@@ -1,0 +1,55 @@
+"""What the crawler needs from the archive, as a small protocol.
+
+The spider and the pipeline talk to a :class:`CrawlArchive`; :mod:`newswatch.store_archive`
+implements it on top of :mod:`newswatch.store` (one engine per crawl), and tests can pass any
+other implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from newswatch.article import Article
+from newswatch.pages import FetchedPage
+
+SaveStatus = Literal["new", "changed", "unchanged"]
+
+
+@dataclass(frozen=True)
+class RecheckTarget:
+    """An archived article that is due for a conditional re-fetch."""
+
+    url: str
+    source_name: str | None
+    http_etag: str | None = None
+    http_last_modified: str | None = None
+
+
+class CrawlArchive(Protocol):
+    def due_rechecks(self, now: datetime, sources: Sequence[str]) -> list[RecheckTarget]:
+        """Articles of ``sources`` whose next check is due at ``now``."""
+        ...
+
+    def is_known(self, url: str) -> bool:
+        """Whether the archive already tracks an article under this canonical URL."""
+        ...
+
+    def save(self, article: Article, page: FetchedPage) -> SaveStatus:
+        """Store one extracted article (a new article, a new version, or unchanged)."""
+        ...
+
+    def not_modified(
+        self,
+        url: str,
+        *,
+        checked_at: datetime,
+        http_etag: str | None,
+        http_last_modified: str | None,
+    ) -> None: ...
+
+    def gone(self, url: str, *, checked_at: datetime) -> None: ...
+
+    def close(self) -> None: ...

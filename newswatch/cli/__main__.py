@@ -1,0 +1,5 @@
+"""``python -m newswatch.cli`` runs the ``newswatch`` command."""
+
+from newswatch.cli import main
+
+main()

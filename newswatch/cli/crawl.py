@@ -1,0 +1,327 @@
+"""``newswatch crawl | runs | cron | init``: running crawls and setting them up."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from newswatch.cli import main
+from newswatch.cli.options import db_option
+from newswatch.config import ConfigError, NewswatchConfig, load_config, resolve_sources_path
+from newswatch.scheduling import (
+    LockHeldError,
+    LockInfo,
+    RunLock,
+    cron_line,
+    default_lock_path,
+)
+
+logger = logging.getLogger("newswatch.crawl")
+
+#: Exit codes of ``newswatch crawl`` (documented in README.md, "Running from cron").
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2  # bad configuration or command line
+EXIT_LOCKED = 3  # another crawl holds the run lock
+EXIT_DATABASE = 4  # database unreachable, bad URL, or migrated by a newer newswatch
+EXIT_INTERRUPTED = 130  # stopped by SIGINT/SIGTERM (the run row says "interrupted")
+
+sources_option = click.option(
+    "--sources",
+    "sources_path",
+    metavar="PATH",
+    default=None,
+    help="sources.toml to use (default: $NEWSWATCH_SOURCES, else ./sources.toml).",
+)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"newswatch: {message}", err=True)
+    sys.exit(code)
+
+
+def _load(sources_path: str | None) -> NewswatchConfig:
+    try:
+        return load_config(resolve_sources_path(sources_path))
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        raise  # unreachable
+
+
+@main.command()
+@click.option(
+    "--source",
+    "source_names",
+    metavar="NAME",
+    multiple=True,
+    help="Crawl only this source (repeatable; default: all sources).",
+)
+@db_option
+@sources_option
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append the crawl log to this file (default: stderr).",
+)
+@click.option(
+    "--recheck-now",
+    is_flag=True,
+    help="Re-check every tracked article still on its re-check ladder now, "
+    "not only those that are due.",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Only validate the configuration and the database, then exit.",
+)
+def crawl(
+    source_names: tuple[str, ...],
+    db_url: str | None,
+    sources_path: str | None,
+    log_file: Path | None,
+    recheck_now: bool,
+    check_only: bool,
+) -> None:
+    """Discover new articles and re-check due ones (run it from cron)."""
+    from newswatch import store
+    from newswatch.runner import CrawlResult, format_summary, run_crawl
+    from newswatch.store_archive import StoreArchive
+
+    config = _load(sources_path)
+    try:
+        sources = config.select(list(source_names))
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    try:
+        url = store.resolve_database_url(db_url)
+        engine = store.make_engine(url)
+    except store.StoreError as exc:
+        _fail(str(exc), EXIT_DATABASE)
+    safe = store.safe_url(url)
+
+    lock = RunLock(default_lock_path(url, config.crawl.lock_file))
+    try:
+        lock.acquire()
+    except LockHeldError as exc:
+        _fail(f"{exc}; not starting", EXIT_LOCKED)
+    if lock.stale is not None:
+        click.echo(
+            f"newswatch: note: the previous crawl ({lock.stale.describe()}) did not end cleanly; "
+            "its lock was released by the system",
+            err=True,
+        )
+    try:
+        try:
+            with store.connect(engine):
+                pass
+            store.ensure_schema(engine)
+        except store.StoreError as exc:
+            _fail(str(exc), EXIT_DATABASE)
+        if lock.stale is not None:
+            _close_abandoned_runs(engine, lock.stale)
+        if check_only:
+            click.echo(f"{config.path}: {len(sources)} source(s) OK; database {safe} OK")
+            return
+        sessions = store.session_factory(engine)
+        try:
+            with sessions() as session:
+                run_id = store.start_run(
+                    session,
+                    host=socket.gethostname(),
+                    pid=os.getpid(),
+                    sources=[s.name for s in sources],
+                )
+        except SQLAlchemyError as exc:
+            _fail(f"cannot record the run in {safe}: {_first_line(exc)}", EXIT_DATABASE)
+        archive = StoreArchive(engine, crawl_config=config.crawl, sources=sources)
+        try:
+            result = run_crawl(
+                crawl=config.crawl,
+                sources=sources,
+                archive=archive,
+                log_file=log_file,
+                progress=sys.stderr.isatty(),
+                recheck_all=recheck_now,
+            )
+        except Exception as exc:  # the crawl could not run at all; record it, no traceback
+            logger.exception("The crawl could not run")
+            result = CrawlResult("failed", {}, error=f"{type(exc).__name__}: {exc}")
+        try:
+            with sessions() as session:
+                store.finish_run(
+                    session,
+                    run_id,
+                    status=result.status,
+                    counters=result.counters,
+                    error=result.error,
+                )
+        except SQLAlchemyError as exc:
+            click.echo(
+                f"newswatch: cannot record the end of run {run_id}: {_first_line(exc)}", err=True
+            )
+            result.status = "failed"
+        summary = f"crawl run {run_id} {result.status}: {format_summary(result.counters)}"
+        logger.info(summary)
+        click.echo(summary)
+        if result.error and result.status != "finished":
+            click.echo(f"newswatch: {result.error}", err=True)
+    finally:
+        lock.release()
+        engine.dispose()
+    if result.status == "interrupted":
+        sys.exit(EXIT_INTERRUPTED)
+    if result.status != "finished":
+        sys.exit(EXIT_FAILED)
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    """The driver's message, without SQL or parameters."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _close_abandoned_runs(engine: Engine, holder: LockInfo) -> None:
+    """Mark the run rows of a crawl that died holding the lock as failed."""
+    from sqlalchemy import select
+
+    from newswatch import store
+    from newswatch.store.models import CrawlRun
+
+    with store.session_factory(engine)() as session:
+        abandoned = session.scalars(
+            select(CrawlRun).where(
+                CrawlRun.status == "running",
+                CrawlRun.pid == holder.pid,
+                CrawlRun.host == holder.host,
+            )
+        ).all()
+        for run in abandoned:
+            store.finish_run(
+                session,
+                run.id,
+                status="failed",
+                counters=run.counters or {},
+                error="the crawl process ended without finishing its run (killed?)",
+            )
+
+
+@main.command()
+@db_option
+@click.option("--limit", default=20, show_default=True, help="How many runs to list.")
+def runs(db_url: str | None, limit: int) -> None:
+    """List recent crawl runs, newest first."""
+    from newswatch import store
+
+    try:
+        url = store.resolve_database_url(db_url)
+        engine = store.make_engine(url)
+        with store.connect(engine):
+            pass
+        with store.session_factory(engine)() as session:
+            rows = store.recent_runs(session, limit)
+    except store.StoreError as exc:
+        _fail(str(exc), EXIT_DATABASE)
+    except SQLAlchemyError:
+        _fail(
+            f"{store.safe_url(url)} is not a newswatch archive (yet): run `newswatch crawl`",
+            EXIT_DATABASE,
+        )
+    if not rows:
+        click.echo("no crawl runs yet")
+        return
+    click.echo(
+        f"{'id':>5}  {'started (UTC)':19}  {'status':11}  {'took':>7}  "
+        f"{'pages':>5} {'new':>5} {'chg':>5} {'same':>5} {'304':>5} {'gone':>5} {'err':>5}"
+    )
+    for run in rows:
+        c = run.counters or {}
+        took = (
+            f"{(run.finished_at - run.started_at).total_seconds():.0f}s" if run.finished_at else "-"
+        )
+        errors = sum((c.get("errors") or {}).values())
+        click.echo(
+            f"{run.id:>5}  {run.started_at:%Y-%m-%d %H:%M:%S}  {run.status:11}  {took:>7}  "
+            f"{c.get('pages', 0):>5} {c.get('new', 0):>5} {c.get('changed', 0):>5} "
+            f"{c.get('unchanged', 0):>5} {c.get('not_modified', 0):>5} {c.get('gone', 0):>5} "
+            f"{errors:>5}"
+        )
+
+
+@main.command()
+@click.option(
+    "--schedule", default="*/30 * * * *", show_default=True, help="Cron schedule (five fields)."
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Log file (default: ./newswatch-crawl.log, made absolute).",
+)
+@db_option
+@sources_option
+def cron(
+    schedule: str, log_file: Path | None, db_url: str | None, sources_path: str | None
+) -> None:
+    """Print a crontab line for `newswatch crawl` in this directory (add it with `crontab -e`)."""
+    if len(schedule.split()) != 5:
+        _fail(f"--schedule needs five cron fields, got {schedule!r}", EXIT_USAGE)
+    arguments: list[str] = []
+    if sources_path:
+        arguments += ["--sources", str(Path(sources_path).resolve())]
+    if db_url:
+        arguments += ["--db", db_url]
+    click.echo(
+        cron_line(
+            schedule=schedule,
+            workdir=Path.cwd(),
+            executable=_newswatch_executable(),
+            arguments=arguments,
+            log_file=(log_file or Path("newswatch-crawl.log")).resolve(),
+        )
+    )
+
+
+def _newswatch_executable() -> Path:
+    beside_python = Path(sys.executable).parent / "newswatch"
+    if beside_python.exists():
+        return beside_python.absolute()
+    found = shutil.which("newswatch")
+    return Path(found).absolute() if found else beside_python.absolute()
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where to write the files.",
+)
+def init(force: bool, directory: Path) -> None:
+    """Write a commented starter sources.toml and topics.toml."""
+    templates = resources.files("newswatch") / "templates"
+    targets = [directory / "sources.toml", directory / "topics.toml"]
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        _fail(
+            f"{', '.join(map(str, existing))} already exist(s); use --force to overwrite",
+            EXIT_USAGE,
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    for target in targets:
+        target.write_text((templates / target.name).read_text(encoding="utf-8"), encoding="utf-8")
+        click.echo(f"wrote {target}")
+    click.echo("next: edit the contact in sources.toml, then run `newswatch crawl`")

@@ -1,0 +1,83 @@
+"""Scrapy settings for newswatch (``scrapy.cfg`` points here; ``scrapy crawl news`` uses them).
+
+The politeness values mirror :class:`newswatch.config.CrawlConfig`'s defaults;
+:func:`settings_for` turns a loaded ``[crawl]`` table into the overrides for one run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newswatch.config import CrawlConfig
+
+_DEFAULTS = CrawlConfig()
+
+BOT_NAME = "newswatch"
+SPIDER_MODULES = ["newswatch.spiders"]
+NEWSPIDER_MODULE = "newswatch.spiders"
+
+# --- politeness -----------------------------------------------------------------------------
+USER_AGENT = _DEFAULTS.full_user_agent
+ROBOTSTXT_OBEY = _DEFAULTS.obey_robots_txt
+CONCURRENT_REQUESTS = _DEFAULTS.concurrent_requests
+CONCURRENT_REQUESTS_PER_DOMAIN = _DEFAULTS.concurrent_requests_per_domain
+DOWNLOAD_DELAY = _DEFAULTS.download_delay
+AUTOTHROTTLE_ENABLED = _DEFAULTS.autothrottle
+AUTOTHROTTLE_START_DELAY = max(_DEFAULTS.download_delay, 1.0)
+AUTOTHROTTLE_MAX_DELAY = _DEFAULTS.autothrottle_max_delay
+AUTOTHROTTLE_TARGET_CONCURRENCY = _DEFAULTS.autothrottle_target_concurrency
+DOWNLOAD_TIMEOUT = _DEFAULTS.download_timeout
+DOWNLOAD_MAXSIZE = _DEFAULTS.download_maxsize
+DOWNLOAD_WARNSIZE = _DEFAULTS.download_warnsize
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+HTTPCACHE_ENABLED = False
+
+# --- retries: our middleware adds backoff and Retry-After to Scrapy's RetryMiddleware ----------
+RETRY_ENABLED = True
+RETRY_TIMES = _DEFAULTS.retry_times
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+NEWSWATCH_RETRY_BACKOFF_BASE = _DEFAULTS.retry_backoff_base
+NEWSWATCH_RETRY_BACKOFF_MAX = _DEFAULTS.retry_backoff_max
+NEWSWATCH_RETRY_AFTER_MAX = _DEFAULTS.retry_after_max
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newswatch.middlewares.BackoffRetryMiddleware": 550,
+    # before robots.txt (100) so that no request, not even for robots.txt, reaches a private host
+    "newswatch.middlewares.PrivateAddressMiddleware": 50,
+}
+ITEM_PIPELINES = {"newswatch.pipelines.ArticlePipeline": 300}
+
+# --- misc -------------------------------------------------------------------------------------
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+#: Read by the spider when it is started with ``scrapy crawl news`` (the CLI passes objects).
+NEWSWATCH_SOURCES = None
+NEWSWATCH_DATABASE_URL = None
+
+
+def settings_for(crawl: CrawlConfig) -> dict[str, Any]:
+    """Scrapy setting overrides for one run's ``[crawl]`` table."""
+    return {
+        "USER_AGENT": crawl.full_user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots_txt,
+        "CONCURRENT_REQUESTS": crawl.concurrent_requests,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_requests_per_domain,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
+        "AUTOTHROTTLE_MAX_DELAY": crawl.autothrottle_max_delay,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": crawl.autothrottle_target_concurrency,
+        "DOWNLOAD_TIMEOUT": crawl.download_timeout,
+        "DOWNLOAD_MAXSIZE": crawl.download_maxsize,
+        "DOWNLOAD_WARNSIZE": crawl.download_warnsize,
+        "RETRY_TIMES": crawl.retry_times,
+        "NEWSWATCH_RETRY_BACKOFF_BASE": crawl.retry_backoff_base,
+        "NEWSWATCH_RETRY_BACKOFF_MAX": crawl.retry_backoff_max,
+        "NEWSWATCH_RETRY_AFTER_MAX": crawl.retry_after_max,
+    }

@@ -1,0 +1,379 @@
+"""The one generic news spider: config in, article pages out. No per-site code.
+
+Per run it (1) re-checks archived articles that are due, with If-None-Match / If-Modified-Since,
+and (2) discovers new article links from each source's feeds, sitemaps and section pages.
+Discovered links are canonicalised, kept only when on the source's site, allowed by its
+allow/deny rules, young enough, and not yet in the archive (known articles are the re-check
+schedule's business). Everything it skips or fails on is counted in the crawl stats under
+``newswatch/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy.exc import SQLAlchemyError
+from twisted.python.failure import Failure
+
+from newswatch.archive import CrawlArchive, RecheckTarget
+from newswatch.config import CrawlConfig, SourceConfig, load_config
+from newswatch.discovery import (
+    XMLDocumentError,
+    canonicalize_url,
+    is_same_site,
+    parse_feed,
+    parse_sitemap,
+    section_links,
+    unpack_sitemap,
+)
+from newswatch.discovery.dates import is_too_old
+from newswatch.pages import FetchedPage, Gone, NotModified
+from newswatch.settings import settings_for
+
+logger = logging.getLogger(__name__)
+
+#: Sitemap indexes nested deeper than this are not followed (loop and fan-out protection).
+MAX_SITEMAP_DEPTH = 3
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class NewsSpider(Spider):
+    """Crawl the configured sources (``scrapy crawl news`` or ``newswatch crawl``)."""
+
+    name = "news"
+
+    def __init__(
+        self,
+        *args: Any,
+        sources: Sequence[SourceConfig] = (),
+        crawl_config: CrawlConfig | None = None,
+        archive: CrawlArchive | None = None,
+        recheck_all: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.sources: tuple[SourceConfig, ...] = tuple(sources)
+        self.sources_by_name = {s.name: s for s in self.sources}
+        self.crawl_config = crawl_config or CrawlConfig()
+        self.archive = archive
+        self.owns_archive = False
+        self.recheck_all = recheck_all
+        self._seen_sitemaps: set[str] = set()
+        self._requested: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """With ``scrapy crawl news -s NEWSWATCH_SOURCES=…``, apply that file's ``[crawl]``."""
+        super().update_settings(settings)
+        path = settings.get("NEWSWATCH_SOURCES")
+        if path:
+            settings.setdict(settings_for(load_config(path).crawl), priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        """Build from objects passed in (``newswatch crawl``), or from settings (``scrapy crawl``):
+        ``NEWSWATCH_SOURCES`` (path) and ``NEWSWATCH_DATABASE_URL``; ``-a source=a,b`` selects."""
+        if "sources" not in kwargs:
+            from newswatch.config import resolve_sources_path
+
+            config = load_config(resolve_sources_path(crawler.settings.get("NEWSWATCH_SOURCES")))
+            names = [n for n in str(kwargs.pop("source", "")).split(",") if n]
+            kwargs["sources"] = config.select(names)
+            kwargs["crawl_config"] = config.crawl
+        owns_archive = False
+        if kwargs.get("archive") is None:
+            from newswatch.store_archive import StoreArchive
+
+            kwargs["archive"] = StoreArchive.open(
+                crawler.settings.get("NEWSWATCH_DATABASE_URL"),
+                crawl_config=kwargs.get("crawl_config") or CrawlConfig(),
+                sources=kwargs["sources"],
+            )
+            owns_archive = True
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.owns_archive = owns_archive
+        return spider
+
+    def closed(self, reason: str) -> None:
+        if self.owns_archive and self.archive is not None:
+            self.archive.close()
+
+    # --- start --------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.start_requests_now(_now()):
+            yield request
+
+    def start_requests_now(self, now: datetime) -> Iterator[Request]:
+        """Due re-checks first (they carry the conditional headers), then discovery."""
+        if self.archive is not None and self.sources:
+            due_at = now + timedelta(days=36500) if self.recheck_all else now
+            try:
+                due = self.archive.due_rechecks(due_at, [s.name for s in self.sources])
+            except SQLAlchemyError as exc:
+                due = []
+                self._error("store", f"cannot read due re-checks: {type(exc).__name__}")
+            for target in due:
+                request = self._recheck_request(target)
+                if request is not None:
+                    yield request
+        for source in self.sources:
+            meta = {"newswatch_source": source.name}
+            for url in source.feeds:
+                yield Request(url, callback=self.parse_feed, errback=self.on_error, meta=meta)
+            for url in source.sitemaps:
+                self._seen_sitemaps.add(canonicalize_url(url))
+                yield Request(
+                    url,
+                    callback=self.parse_sitemap,
+                    errback=self.on_error,
+                    meta={**meta, "sitemap_depth": 0},
+                )
+            for url in source.sections:
+                yield Request(url, callback=self.parse_section, errback=self.on_error, meta=meta)
+
+    def _recheck_request(self, target: RecheckTarget) -> Request | None:
+        source = self.sources_by_name.get(target.source_name or "")
+        if source is None:
+            return None
+        headers: dict[str, str] = {}
+        if target.http_etag:
+            headers["If-None-Match"] = target.http_etag
+        if target.http_last_modified:
+            headers["If-Modified-Since"] = target.http_last_modified
+        self._requested.add(target.url)
+        self._inc("rechecks")
+        return Request(
+            target.url,
+            headers=headers,
+            callback=self.parse_article,
+            errback=self.on_error,
+            priority=10,
+            meta={
+                "newswatch_source": source.name,
+                "recheck_url": target.url,
+                "handle_httpstatus_list": [304, 404, 410],
+            },
+        )
+
+    # --- discovery ----------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        source = self._source(response)
+        try:
+            entries = parse_feed(response.body, response.url, default_tz=source.timezone)
+        except XMLDocumentError as exc:
+            self._error("bad_feed", f"{response.url}: {exc}")
+            return
+        self._inc("discovered/feed_entries", len(entries))
+        for entry in entries:
+            yield from self._article_request(entry.url, source, entry.published_at)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        source = self._source(response)
+        maxsize = int(self.settings.getint("DOWNLOAD_MAXSIZE")) if self.settings else 0
+        try:
+            data = unpack_sitemap(response.body, max_size=maxsize)
+            sitemap = parse_sitemap(data, response.url, default_tz=source.timezone)
+        except XMLDocumentError as exc:
+            self._error("bad_sitemap", f"{response.url}: {exc}")
+            return
+        now = _now()
+        if sitemap.kind == "urlset":
+            self._inc("discovered/sitemap_urls", len(sitemap.entries))
+            for entry in sitemap.entries:
+                yield from self._article_request(entry.url, source, entry.date)
+            return
+        depth = int(response.meta.get("sitemap_depth", 0)) + 1
+        for entry in sitemap.entries:
+            url = canonicalize_url(entry.url)
+            if is_too_old(entry.date, now, source.max_age):
+                self._inc("skipped/too_old")
+                continue
+            if url in self._seen_sitemaps or depth > MAX_SITEMAP_DEPTH:
+                self._inc("skipped/sitemap_loop")
+                logger.warning("Not following sitemap %s (seen before or nested too deep)", url)
+                continue
+            self._seen_sitemaps.add(url)
+            yield Request(
+                url,
+                callback=self.parse_sitemap,
+                errback=self.on_error,
+                meta={"newswatch_source": source.name, "sitemap_depth": depth},
+            )
+
+    def parse_section(self, response: Response) -> Iterator[Request]:
+        source = self._source(response)
+        if not isinstance(response, TextResponse):
+            self._inc("skipped/non_html")
+            return
+        links = section_links(
+            response.body,
+            response.url,
+            domains=source.domains,
+            allow=source.allow,
+            deny=source.deny,
+        )
+        self._inc("discovered/section_links", len(links))
+        for url in links:
+            yield from self._article_request(url, source, None, filtered=True)
+
+    def _article_request(
+        self,
+        url: str,
+        source: SourceConfig,
+        published: datetime | None,
+        *,
+        filtered: bool = False,
+    ) -> Iterator[Request]:
+        url = canonicalize_url(url)
+        if url in self._requested:
+            return
+        if not is_same_site(url, source.domains):
+            self._inc("skipped/off_site")
+            return
+        if not filtered and not source.link_allowed(url):
+            self._inc("skipped/link_rules")
+            return
+        if is_too_old(published, _now(), source.max_age):
+            self._inc("skipped/too_old")
+            return
+        self._requested.add(url)
+        if self.archive is not None and self.archive.is_known(url):
+            self._inc("skipped/known")
+            return
+        yield Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={"newswatch_source": source.name},
+        )
+
+    # --- articles -----------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[FetchedPage | NotModified | Gone]:
+        source = self._source(response)
+        now = _now()
+        recheck_url: str | None = response.meta.get("recheck_url")
+        if response.status == 304:
+            yield NotModified(
+                url=recheck_url or canonicalize_url(response.url),
+                source_name=source.name,
+                checked_at=now,
+                http_etag=_header(response, b"ETag"),
+                http_last_modified=_header(response, b"Last-Modified"),
+            )
+            return
+        if response.status in (404, 410):
+            if recheck_url:
+                yield Gone(url=recheck_url, source_name=source.name, checked_at=now,
+                           status=response.status)
+            else:
+                self._error(f"http_{response.status}", response.url)
+            return
+        self._inc("pages")
+        if not is_same_site(response.url, source.domains):
+            self._inc("skipped/off_site")
+            logger.info("Skipping %s: redirected off the source's site", response.url)
+            return
+        content_type = (response.headers.get(b"Content-Type") or b"").lower()
+        looks_binary = b"\x00" in response.body[:2048]
+        if (
+            not isinstance(response, TextResponse)
+            or (content_type and not content_type.startswith(HTML_TYPES))
+            or looks_binary
+        ):
+            self._inc("skipped/non_html")
+            logger.info("Skipping non-HTML response %s (%s)", response.url, content_type.decode(
+                "latin-1") or "no Content-Type")
+            return
+        yield FetchedPage(
+            url=response.url,
+            source_name=source.name,
+            body=response.body,
+            fetched_at=now,
+            status=response.status,
+            encoding=response.encoding,
+            headers={
+                k.decode("latin-1"): _header(response, k) or ""
+                for k in (b"Content-Type", b"Content-Language", b"Last-Modified", b"ETag")
+                if response.headers.get(k)
+            },
+            http_etag=_header(response, b"ETag"),
+            http_last_modified=_header(response, b"Last-Modified"),
+            recheck_url=recheck_url,
+        )
+
+    # --- errors and counters ------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> None:
+        kind = classify_failure(failure)
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if kind.startswith("skipped/"):
+            if kind != "skipped/private_address":  # the middleware counted that one already
+                self._inc(kind)
+            return
+        self._error(kind, f"{url}: {failure.getErrorMessage()}")
+
+    def _source(self, response: Response) -> SourceConfig:
+        return self.sources_by_name[response.meta["newswatch_source"]]
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.crawler is not None and self.crawler.stats is not None and count:
+            self.crawler.stats.inc_value(f"newswatch/{key}", count)
+
+    def _error(self, kind: str, message: str) -> None:
+        self._inc(f"errors/{kind}")
+        logger.warning("%s: %s", kind, message)
+
+
+def classify_failure(failure: Failure) -> str:
+    """A short, stable name for why a request failed (``errors/…`` or ``skipped/…`` key)."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"http_{exc.response.status}"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc)
+        if "robots.txt" in text:
+            return "skipped/robots"
+        if "private address" in text:
+            return "skipped/private_address"
+        return "skipped/ignored"
+    name = type(exc).__name__
+    known = {
+        "DNSLookupError": "dns",
+        "CannotResolveHostError": "dns",
+        "DownloadConnectionRefusedError": "connection_refused",
+        "DownloadFailedError": "connection_lost",
+        "ResponseDataLossError": "data_loss",
+        "UnsupportedURLSchemeError": "unsupported_scheme",
+        "TimeoutError": "timeout",
+        "DownloadTimeoutError": "timeout",
+        "TCPTimedOutError": "timeout",
+        "ConnectionRefusedError": "connection_refused",
+        "ConnectionLost": "connection_lost",
+        "ResponseNeverReceived": "connection_lost",
+        "ConnectionDone": "connection_lost",
+        "DownloadCancelledError": "too_large",
+        "ResponseFailed": "response_failed",
+    }
+    return known.get(name, name)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1").strip() if value else None

@@ -1,0 +1,138 @@
+"""The crawler's archive on top of newswatch.store: one engine per crawl, one transaction per
+article, next_check_at computed from the re-check ladder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from newswatch.archive import RecheckTarget, SaveStatus
+from newswatch.article import Article
+from newswatch.config import CrawlConfig, SourceConfig
+from newswatch.pages import FetchedPage
+from newswatch.scheduling import next_check_at
+from newswatch.store import (
+    due_rechecks,
+    ensure_schema,
+    make_engine,
+    mark_gone,
+    mark_not_modified,
+    models,
+    resolve_database_url,
+    save_article,
+    session_factory,
+)
+
+
+class StoreArchive:
+    """:class:`newswatch.archive.CrawlArchive` backed by the SQL archive."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        crawl_config: CrawlConfig,
+        sources: Sequence[SourceConfig],
+        owns_engine: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = session_factory(engine)
+        self.ladder = crawl_config.recheck_ladder
+        self.default_max_age = timedelta(days=crawl_config.max_age_days)
+        self.max_ages = {s.name: s.max_age for s in sources}
+        self.owns_engine = owns_engine
+
+    @classmethod
+    def open(
+        cls, database_url: str | None, *, crawl_config: CrawlConfig, sources: Sequence[SourceConfig]
+    ) -> StoreArchive:
+        """An archive with its own engine (for ``scrapy crawl news``); upgrades the schema."""
+        engine = make_engine(resolve_database_url(database_url))
+        ensure_schema(engine)
+        return cls(engine, crawl_config=crawl_config, sources=sources, owns_engine=True)
+
+    def close(self) -> None:
+        if self.owns_engine:
+            self.engine.dispose()
+
+    def due_rechecks(self, now: datetime, sources: Sequence[str]) -> list[RecheckTarget]:
+        with self.sessions() as session:
+            due = due_rechecks(session, now, sources=list(sources))
+        return [
+            RecheckTarget(d.url, d.source_name, d.http_etag, d.http_last_modified) for d in due
+        ]
+
+    def is_known(self, url: str) -> bool:
+        with self.sessions() as session:
+            found = session.scalar(
+                select(models.Article.id).where(models.Article.canonical_url == url)
+            )
+        return found is not None
+
+    def save(self, article: Article, page: FetchedPage) -> SaveStatus:
+        url = article.canonical_url or article.url
+        with self.sessions() as session:
+            outcome = save_article(
+                session,
+                article,
+                source_name=page.source_name,
+                fetched_at=page.fetched_at,
+                raw_html=page.body,
+                http_etag=page.http_etag,
+                http_last_modified=page.http_last_modified,
+                next_check_at=self._next_check(session, url, page.source_name, page.fetched_at),
+            )
+            session.commit()
+        return outcome.status
+
+    def not_modified(
+        self,
+        url: str,
+        *,
+        checked_at: datetime,
+        http_etag: str | None,
+        http_last_modified: str | None,
+    ) -> None:
+        with self.sessions() as session:
+            source = self._source_of(session, url)
+            mark_not_modified(
+                session,
+                url,
+                checked_at=checked_at,
+                next_check_at=self._next_check(session, url, source, checked_at),
+                http_etag=http_etag,
+                http_last_modified=http_last_modified,
+            )
+            session.commit()
+
+    def gone(self, url: str, *, checked_at: datetime) -> None:
+        with self.sessions() as session:
+            mark_gone(session, url, checked_at=checked_at)
+            session.commit()
+
+    def _next_check(
+        self, session: Session, url: str, source: str | None, now: datetime
+    ) -> datetime | None:
+        """When to look again after the check happening at ``now``."""
+        row = session.execute(
+            select(models.Article.first_seen_at, models.Article.check_count).where(
+                models.Article.canonical_url == url
+            )
+        ).one_or_none()
+        first_seen, checks_before = (row[0], row[1]) if row is not None else (now, 0)
+        session.rollback()  # end the read transaction before the store opens its own
+        max_age = self.max_ages.get(source or "", self.default_max_age)
+        return next_check_at(first_seen, checks_before + 1, now, self.ladder, max_age)
+
+    def _source_of(self, session: Session, url: str) -> str | None:
+        name = session.scalar(
+            select(models.Source.name)
+            .join(models.Article, models.Article.source_id == models.Source.id)
+            .where(models.Article.canonical_url == url)
+        )
+        session.rollback()
+        return name

@@ -1,0 +1,51 @@
+"""An in-memory CrawlArchive for spider and pipeline tests (records what the crawl did)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newswatch.archive import RecheckTarget, SaveStatus
+from newswatch.article import Article
+from newswatch.pages import FetchedPage
+
+
+@dataclass
+class MemoryArchive:
+    known: set[str] = field(default_factory=set)
+    due: list[RecheckTarget] = field(default_factory=list)
+    saved: list[Article] = field(default_factory=list)
+    not_modified_urls: list[str] = field(default_factory=list)
+    gone_urls: list[str] = field(default_factory=list)
+    due_asked_at: list[datetime] = field(default_factory=list)
+
+    def due_rechecks(self, now: datetime, sources: Sequence[str]) -> list[RecheckTarget]:
+        self.due_asked_at.append(now)
+        return [t for t in self.due if t.source_name in sources]
+
+    def is_known(self, url: str) -> bool:
+        return url in self.known
+
+    def save(self, article: Article, page: FetchedPage) -> SaveStatus:
+        url = article.canonical_url or article.url
+        status: SaveStatus = "unchanged" if url in self.known else "new"
+        self.known.add(url)
+        self.saved.append(article)
+        return status
+
+    def not_modified(
+        self,
+        url: str,
+        *,
+        checked_at: datetime,
+        http_etag: str | None,
+        http_last_modified: str | None,
+    ) -> None:
+        self.not_modified_urls.append(url)
+
+    def gone(self, url: str, *, checked_at: datetime) -> None:
+        self.gone_urls.append(url)
+
+    def close(self) -> None:
+        pass
