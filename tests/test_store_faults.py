@@ -339,3 +339,28 @@ def test_write_refused_by_the_operating_system_is_a_clear_error_and_data_is_inta
     assert article_count(engine) == 1
     assert check_archive(engine).problems == []
     engine.dispose()
+
+
+# --- through the crawl's pipeline ---------------------------------------------------------------
+
+
+def test_a_locked_archive_during_a_crawl_is_counted_and_logged_not_raised(
+    sqlite_path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from newswatch.config import CrawlConfig
+    from newswatch.store_archive import StoreArchive
+    from tests.crawl_site import article_html
+    from tests.test_crawl_pipeline import SOURCE, make_pipeline, page, stat
+
+    engine = make_engine(f"sqlite:///{sqlite_path}", sqlite_busy_timeout_ms=200)
+    archive = StoreArchive(engine, crawl_config=CrawlConfig(), sources=[SOURCE])
+    pipeline, spider = make_pipeline(archive)  # type: ignore[arg-type]
+    with OtherWriter(sqlite_path):
+        pipeline.process_item(page("https://www.heise.de/news/a.html", article_html("Stargate")))
+    assert stat(spider, "errors/store") == 1
+    [record] = [r for r in caplog.records if r.name == "newswatch.pipelines"]
+    assert record.getMessage().startswith("Archive error (saved): DatabaseLocked: database ")
+    pipeline.process_item(page("https://www.heise.de/news/a.html", article_html("Stargate")))
+    assert stat(spider, "new") == 1  # the lock is gone: the next page is saved
+    assert article_count(engine) == 2
+    engine.dispose()
