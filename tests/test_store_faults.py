@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from newswatch.cli import main
@@ -32,6 +33,7 @@ from newswatch.store import (
     save_article,
     session_factory,
 )
+from newswatch.store.engine import database_error
 from newswatch.store.integrity import check_archive
 from tests.store_samples import FETCHED_AT, english_article, german_article
 
@@ -85,6 +87,21 @@ def test_unreachable_database_at_start_is_one_line_and_exit_code_3(
     assert line.startswith("Error: cannot open database postgresql+psycopg://newswatch:***@")
     assert PASSWORD not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("where", ["closed port", "unknown host"])
+def test_runs_reports_an_unreachable_database_in_one_line_with_the_crawl_exit_code(
+    where: str,
+) -> None:
+    # `runs` belongs to the crawl commands, whose code for "database problem" is 4
+    # (newswatch.cli.crawl; `crawl` itself is tested in tests/test_crawl_cli.py).
+    host = f"127.0.0.1:{closed_port()}" if where == "closed port" else "db.invalid"
+    url = f"postgresql://newswatch:{PASSWORD}@{host}/news?connect_timeout=3"
+    result = CliRunner().invoke(main, ["runs", "--db", url])
+    assert result.exit_code == 4
+    [line] = result.output.splitlines()
+    assert "cannot open database postgresql+psycopg://newswatch:***@" in line
+    assert PASSWORD not in result.output
 
 
 @pytest.mark.parametrize("command", COMMANDS[:5], ids=lambda c: " ".join(c))
@@ -364,3 +381,73 @@ def test_a_locked_archive_during_a_crawl_is_counted_and_logged_not_raised(
     assert stat(spider, "new") == 1  # the lock is gone: the next page is saved
     assert article_count(engine) == 2
     engine.dispose()
+
+
+# --- which driver errors become which store errors ---------------------------------------------
+
+
+class FakeDriverError(Exception):
+    """Stands in for a psycopg / sqlite3 exception: only the attributes newswatch reads."""
+
+    def __init__(self, message: str, *, sqlstate: str | None = None, sqlite_name: str = "") -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+        self.sqlite_errorname = sqlite_name
+
+
+PG_URL = make_url(f"postgresql+psycopg://newswatch:{PASSWORD}@db.example/news")
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (OperationalError("x", {}, FakeDriverError("disk full", sqlstate="53100")), DatabaseFull),
+        (
+            OperationalError("x", {}, FakeDriverError("lock timeout", sqlstate="55P03")),
+            DatabaseLocked,
+        ),
+        (
+            OperationalError("x", {}, FakeDriverError("terminating connection", sqlstate="57P01")),
+            DatabaseUnavailable,
+        ),
+        (
+            OperationalError("x", {}, FakeDriverError("server closed the connection")),
+            DatabaseUnavailable,
+        ),
+        (
+            OperationalError(
+                "x", {}, FakeDriverError("database is locked", sqlite_name="SQLITE_BUSY")
+            ),
+            DatabaseLocked,
+        ),
+        (
+            OperationalError("x", {}, FakeDriverError("disk is full", sqlite_name="SQLITE_FULL")),
+            DatabaseFull,
+        ),
+    ],
+    ids=["pg-53100", "pg-55P03", "pg-57P01", "pg-no-code", "sqlite-busy", "sqlite-full"],
+)
+def test_environment_failures_become_store_errors(error: DBAPIError, expected: type) -> None:
+    explained = database_error(error, PG_URL)
+    assert type(explained) is expected
+    assert PASSWORD not in str(explained)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        IntegrityError("x", {}, FakeDriverError("duplicate key", sqlstate="23505")),
+        OperationalError("x", {}, FakeDriverError("no such table: x", sqlite_name="SQLITE_ERROR")),
+        OperationalError("x", {}, FakeDriverError("statement timeout", sqlstate="57014")),
+    ],
+    ids=["pg-unique-violation", "sqlite-no-such-table", "pg-statement-timeout"],
+)
+def test_other_database_errors_propagate_unchanged(error: DBAPIError) -> None:
+    assert database_error(error, PG_URL) is None
+
+
+def test_the_password_is_masked_even_when_the_driver_repeats_it() -> None:
+    error = OperationalError("x", {}, FakeDriverError(f"auth failed for {PASSWORD}"))
+    explained = database_error(error, PG_URL)
+    assert explained is not None
+    assert PASSWORD not in str(explained)
