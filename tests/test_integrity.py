@@ -282,3 +282,16 @@ def test_damaged_sqlite_file_is_found(sqlite_archive: Archive) -> None:
         db_file.write(b"\xa5" * (page_size - 200))
     report = sqlite_archive.check()
     assert "sqlite-integrity" in codes(report)
+
+
+def test_each_problem_prints_as_one_line_whatever_the_stored_text(archive: Archive) -> None:
+    archive.breaks(
+        "UPDATE articles SET canonical_url = :url WHERE id = :a",
+        "DELETE FROM article_versions WHERE article_id = :a",
+        url="https://news.example/a\nerror fake-line: injected",
+        a=archive.ids.english,
+    )
+    [problem] = archive.check().problems
+    assert problem.code == "article-without-version"
+    assert "https://news.example/a\\nerror fake-line" in str(problem)
+    assert len(str(problem).splitlines()) == 1

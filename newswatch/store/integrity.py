@@ -48,7 +48,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from newswatch.store import migrate
-from newswatch.store.engine import connect
+from newswatch.store.engine import connect, printable
 from newswatch.store.search import INDEXED_BODY_CHARS
 
 Severity = Literal["error", "warning"]
@@ -69,7 +69,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.severity} {self.code}: {self.message}"
+        return f"{self.severity} {self.code}: {printable(self.message)}"  # always one line
 
 
 @dataclass(frozen=True)
