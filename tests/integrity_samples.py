@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -99,3 +101,34 @@ def run_raw_sql(engine: Engine, statements: Sequence[str], **params: object) -> 
                 conn.execute(text(statement), params)
     finally:
         raw.dispose()
+
+
+class OtherWriter:
+    """Another process's write transaction on the same SQLite file, in its own thread."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.locked = threading.Event()
+        self.release = threading.Event()
+        self.thread = threading.Thread(target=self._hold, daemon=True)
+
+    def _hold(self) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")  # takes the write lock
+        conn.execute(
+            "INSERT INTO sources (name, domains, config, created_at, updated_at) "
+            "VALUES ('other-writer', '[]', '{}', '2025-01-22', '2025-01-22')"
+        )
+        self.locked.set()
+        self.release.wait(timeout=30)
+        conn.execute("COMMIT")
+        conn.close()
+
+    def __enter__(self) -> OtherWriter:
+        self.thread.start()
+        assert self.locked.wait(timeout=10)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release.set()
+        self.thread.join(timeout=30)

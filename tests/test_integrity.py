@@ -16,7 +16,7 @@ from newswatch.store import migrate
 from newswatch.store.engine import make_engine
 from newswatch.store.errors import SchemaAheadError
 from newswatch.store.integrity import IntegrityReport, check_archive
-from tests.integrity_samples import SampleIds, populate, run_raw_sql
+from tests.integrity_samples import OtherWriter, SampleIds, populate, run_raw_sql
 
 
 @dataclass(frozen=True)
@@ -295,3 +295,16 @@ def test_each_problem_prints_as_one_line_whatever_the_stored_text(archive: Archi
     assert problem.code == "article-without-version"
     assert "https://news.example/a\\nerror fake-line" in str(problem)
     assert len(str(problem).splitlines()) == 1
+
+
+def test_fts5_self_check_is_skipped_with_a_warning_while_another_writer_holds_the_lock(
+    sqlite_archive: Archive,
+) -> None:
+    path = sqlite_archive.engine.url.database
+    assert path is not None
+    impatient = make_engine(f"sqlite:///{path}", sqlite_busy_timeout_ms=200)
+    with OtherWriter(path):
+        report = check_archive(impatient)
+    impatient.dispose()
+    assert codes(report) == {"fts-not-checked"}
+    assert report.errors == []

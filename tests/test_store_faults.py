@@ -35,6 +35,7 @@ from newswatch.store import (
 )
 from newswatch.store.engine import database_error
 from newswatch.store.integrity import check_archive
+from tests.integrity_samples import OtherWriter
 from tests.store_samples import FETCHED_AT, english_article, german_article
 
 PASSWORD = "s3cr3t-Pw"
@@ -199,37 +200,6 @@ def test_server_that_stays_away_is_a_clear_store_error_and_committed_data_stays(
 
 
 # --- SQLite locked by another writer ----------------------------------------------------------
-
-
-class OtherWriter:
-    """Another process's write transaction on the same SQLite file, in its own thread."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.locked = threading.Event()
-        self.release = threading.Event()
-        self.thread = threading.Thread(target=self._hold, daemon=True)
-
-    def _hold(self) -> None:
-        conn = sqlite3.connect(self.path, isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")  # takes the write lock
-        conn.execute(
-            "INSERT INTO sources (name, domains, config, created_at, updated_at) "
-            "VALUES ('other-writer', '[]', '{}', '2025-01-22', '2025-01-22')"
-        )
-        self.locked.set()
-        self.release.wait(timeout=30)
-        conn.execute("COMMIT")
-        conn.close()
-
-    def __enter__(self) -> OtherWriter:
-        self.thread.start()
-        assert self.locked.wait(timeout=10)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.release.set()
-        self.thread.join(timeout=30)
 
 
 @pytest.fixture

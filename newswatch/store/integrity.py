@@ -32,6 +32,8 @@ warnings — nothing is lost, but something needs a look:
 
 - ``raw-page-orphan`` — a stored raw page that no version refers to (left behind when
   articles or versions are deleted; wasted space only)
+- ``fts-not-checked`` (SQLite) — FTS5's ``integrity-check`` needs the write lock and another
+  writer held it past the busy timeout
 - ``run-stale`` — a crawl run on this host still says "running" but its process is gone
   (killed before it could record its end)
 """
@@ -338,11 +340,23 @@ def _sqlite_fulltext(conn: Connection, limit: int) -> list[Problem]:
         )
     ]
     try:
-        # FTS5's own check of its inverted index against its stored text (changes nothing).
+        # FTS5's own check of its inverted index against its stored text. It changes nothing,
+        # but as an INSERT command it needs the write lock (waits up to the busy timeout).
         conn.exec_driver_sql(f"INSERT INTO {_FTS_TABLE}({_FTS_TABLE}) VALUES ('integrity-check')")
     except DBAPIError as exc:
+        name = str(getattr(exc.orig, "sqlite_errorname", ""))
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else "failed"
-        problems.append(_error("fts-corrupt", f"FTS5 integrity-check failed: {detail}"))
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            problems.append(
+                _warning(
+                    "fts-not-checked",
+                    f"FTS5 integrity-check skipped: another writer held the database ({detail})",
+                )
+            )
+        elif name.startswith("SQLITE_CORRUPT"):
+            problems.append(_error("fts-corrupt", f"FTS5 integrity-check failed: {detail}"))
+        else:
+            raise
     return problems
 
 
