@@ -52,3 +52,12 @@ def test_allow_and_deny_rules_pick_the_article_links() -> None:
 def test_broken_html_gives_no_links_rather_than_an_error() -> None:
     assert section_links(b"", "https://x.example/", domains=("x.example",)) == []
     assert section_links(b"\x00\xff\xfe<<<", "https://x.example/", domains=("x.example",)) == []
+
+
+def test_a_link_that_is_not_a_url_is_skipped_and_the_others_kept() -> None:
+    page = (
+        b'<html><body><a href="http://[broken/x.html">kaputt</a>'
+        b'<a href="/wirtschaft/stargate-102.html">Stargate</a></body></html>'
+    )
+    links = section_links(page, "https://www.tagesschau.de/wirtschaft/", domains=("tagesschau.de",))
+    assert links == ["https://www.tagesschau.de/wirtschaft/stargate-102.html"]

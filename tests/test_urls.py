@@ -141,3 +141,14 @@ def test_canonical_urls_are_stable_lower_case_and_free_of_tracking(url: str) -> 
 @given(st.text(max_size=200))
 def test_canonicalisation_never_raises_on_arbitrary_text(text: str) -> None:
     assert isinstance(canonicalize_url(text), str)
+
+
+def test_text_that_is_not_a_url_passes_through_canonicalisation() -> None:
+    # urllib raises "Invalid IPv6 URL" for these; a crawler meets them in hostile markup.
+    for text in ("http://[", "http://a]b/", "//[x"):
+        assert canonicalize_url(text) == text
+
+
+def test_a_broken_canonical_link_falls_back_to_the_fetched_url() -> None:
+    fetched = "https://www.example.com/politik/artikel-1.html"
+    assert choose_article_url(fetched, "http://[broken", ["example.com"]) == fetched

@@ -11,7 +11,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 from functools import lru_cache
-from urllib.parse import urlsplit
+
+from newswatch.discovery.urls import split_url
 
 
 class PrivateAddressError(ValueError):
@@ -51,7 +52,8 @@ def check_url_target(url: str, *, allow_private: bool) -> None:
     """Raise :class:`PrivateAddressError` when ``url`` must not be fetched."""
     if allow_private:
         return
-    host = urlsplit(url).hostname
+    parts = split_url(url)
+    host = parts.hostname if parts else None
     if not host:
         raise PrivateAddressError(f"no host in URL {url!r}")
     if not is_public_address(host):

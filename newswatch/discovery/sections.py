@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from re import Pattern
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
-from newswatch.discovery.urls import canonicalize_url, is_same_site
+from newswatch.discovery.urls import canonicalize_url, is_same_site, join_url, split_url
 
 
 def section_links(
@@ -40,8 +40,9 @@ def section_links(
         base = urljoin(page_url, str(base_href[0]))
     hrefs = doc.xpath("//a/@href")
     for href in hrefs if isinstance(hrefs, list) else []:
-        absolute = urljoin(base, str(href).strip())
-        if urlsplit(absolute).scheme not in ("http", "https"):
+        absolute = join_url(base, str(href).strip())
+        parts = split_url(absolute) if absolute else None
+        if absolute is None or parts is None or parts.scheme not in ("http", "https"):
             continue
         url = canonicalize_url(absolute)
         if url in seen or not is_same_site(url, domains):

@@ -10,7 +10,7 @@ URL.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
@@ -36,9 +36,30 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+def split_url(url: str) -> SplitResult | None:
+    """``urlsplit(url)``, or ``None`` for text that is not a URL (e.g. a broken IPv6 literal)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``urljoin(base, href)``, or ``None`` when ``href`` cannot be resolved against ``base``."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
 def canonicalize_url(url: str) -> str:
-    """The canonical spelling of ``url`` (see module docstring). Non-http(s) URLs pass through."""
-    parts = urlsplit(url.strip())
+    """The canonical spelling of ``url`` (see module docstring).
+
+    Non-http(s) URLs and text that does not parse as a URL pass through (stripped).
+    """
+    parts = split_url(url.strip())
+    if parts is None:
+        return url.strip()
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         return url.strip()
@@ -58,7 +79,8 @@ def canonicalize_url(url: str) -> str:
 
 def site_host(url: str) -> str:
     """Lower-case host of ``url`` without a leading ``www.`` ('' when there is none)."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    parts = split_url(url)
+    host = ((parts.hostname if parts else None) or "").lower().rstrip(".")
     return host[4:] if host.startswith("www.") else host
 
 
@@ -94,8 +116,8 @@ def choose_article_url(fetched_url: str, declared: str | None, domains: Iterable
     ``declared`` (rel=canonical / og:url, relative URLs allowed) wins when it is an http(s) URL
     on the same site as one of ``domains``; otherwise the fetched URL is used.
     """
-    if declared:
-        candidate = urljoin(fetched_url, declared)
-        if urlsplit(candidate).scheme in _DEFAULT_PORTS and is_same_site(candidate, domains):
-            return canonicalize_url(candidate)
+    candidate = join_url(fetched_url, declared) if declared else None
+    parts = split_url(candidate) if candidate else None
+    if candidate and parts and parts.scheme in _DEFAULT_PORTS and is_same_site(candidate, domains):
+        return canonicalize_url(candidate)
     return canonicalize_url(fetched_url)
