@@ -131,7 +131,12 @@ def newswatch_command(*args: str) -> list[str]:
 
 
 def child_env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO), "NEWSWATCH_DATABASE_URL": ""}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "NEWSWATCH_DATABASE_URL": "",
+        "NEWSWATCH_REDIS_URL": "",  # one host unless a test's sources.toml says otherwise
+    }
 
 
 def run_newswatch(*args: str, cwd: Path, timeout: float = 120) -> CrawlProcess:

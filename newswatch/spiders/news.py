@@ -114,6 +114,9 @@ class NewsSpider(Spider):
     # --- start --------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.settings.getbool("NEWSWATCH_SHARED_FRONTIER"):
+            # several workers: the seeder pushes these into Redis (newswatch.frontier)
+            return
         for request in self.start_requests_now(_now()):
             yield request
 
@@ -162,6 +165,7 @@ class NewsSpider(Spider):
             callback=self.parse_article,
             errback=self.on_error,
             priority=10,
+            dont_filter=True,  # a due re-check is never a duplicate (the schedule chose it)
             meta={
                 "newswatch_source": source.name,
                 "recheck_url": target.url,
@@ -333,8 +337,9 @@ class NewsSpider(Spider):
         return self.sources_by_name[response.meta["newswatch_source"]]
 
     def _inc(self, key: str, count: int = 1) -> None:
-        if self.crawler is not None and self.crawler.stats is not None and count:
-            self.crawler.stats.inc_value(f"newswatch/{key}", count)
+        crawler = getattr(self, "crawler", None)  # None when seeding outside a crawl
+        if crawler is not None and crawler.stats is not None and count:
+            crawler.stats.inc_value(f"newswatch/{key}", count)
 
     def _error(self, kind: str, message: str) -> None:
         self._inc(f"errors/{kind}")
