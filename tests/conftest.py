@@ -13,13 +13,15 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from newswatch.frontier import Frontier
+if TYPE_CHECKING:
+    from newswatch.frontier import Frontier
 
 POSTGRES_URL = os.environ.get("NEWSWATCH_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("NEWSWATCH_TEST_REDIS_URL")
@@ -85,6 +87,8 @@ class RedisForTest:
     prefix: str
 
     def frontier(self, wait: float = 2.0) -> Frontier:
+        from newswatch.frontier import Frontier  # needs the redis extra
+
         return Frontier.from_url(self.url, self.prefix, wait=wait)
 
 

@@ -252,10 +252,16 @@ def crawl(
 
 def _connect_frontier(crawl_config: CrawlConfig) -> Frontier:
     """The shared frontier, reachable (else one line and exit 4)."""
-    from redis import RedisError
+    try:
+        from redis import RedisError
 
-    from newswatch.frontier import Frontier
-
+        from newswatch.frontier import Frontier
+    except ImportError:
+        _fail(
+            "a Redis URL is set but Redis support is not installed: "
+            "pip install 'newswatch[redis]'",
+            EXIT_USAGE,
+        )
     assert crawl_config.redis_url is not None
     frontier = Frontier.from_url(
         crawl_config.redis_url, crawl_config.redis_prefix, wait=crawl_config.frontier_wait
@@ -391,7 +397,8 @@ def runs(db_url: str | None, limit: int) -> None:
         return
     click.echo(
         f"{'id':>5}  {'started (UTC)':19}  {'status':11}  {'took':>7}  "
-        f"{'pages':>5} {'new':>5} {'chg':>5} {'same':>5} {'304':>5} {'gone':>5} {'err':>5}"
+        f"{'pages':>5} {'new':>5} {'chg':>5} {'same':>5} {'304':>5} {'gone':>5} {'err':>5}  "
+        f"{'role':6}  host:pid"
     )
     for run in rows:
         c = run.counters or {}
@@ -403,7 +410,7 @@ def runs(db_url: str | None, limit: int) -> None:
             f"{run.id:>5}  {run.started_at:%Y-%m-%d %H:%M:%S}  {run.status:11}  {took:>7}  "
             f"{c.get('pages', 0):>5} {c.get('new', 0):>5} {c.get('changed', 0):>5} "
             f"{c.get('unchanged', 0):>5} {c.get('not_modified', 0):>5} {c.get('gone', 0):>5} "
-            f"{errors:>5}"
+            f"{errors:>5}  {run.role:6}  {run.host}:{run.pid}"
         )
 
 
