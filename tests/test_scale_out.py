@@ -191,3 +191,25 @@ def test_work_lost_with_a_killed_worker_is_done_by_the_next_run(
     runs = worker_runs(postgres_url)
     assert runs[0].status == "failed" and "killed" in (runs[0].error or "")
     assert [r.status for r in runs[1:]] == ["finished", "finished"]
+
+
+def test_seed_only_queues_a_round_that_a_worker_then_crawls(
+    site: SiteServer, tmp_path: Path, postgres_url: str, test_redis: RedisForTest
+) -> None:
+    sources = shared_sources(tmp_path, site, test_redis)
+    seed = start_worker(sources, postgres_url, "--seed")
+    _, stderr = seed.communicate(timeout=120)
+    assert seed.returncode == 0, stderr
+    again = start_worker(sources, postgres_url, "--seed")
+    _, stderr = again.communicate(timeout=120)
+
+    assert again.returncode == 3 and "still busy" in stderr  # the round is not done yet
+    assert not site.requests_for("/feed.xml")  # seeding fetches nothing
+    for returncode, stderr in run_workers(sources, postgres_url, 1):
+        assert returncode == 0, stderr
+    assert len(articles_by_url(postgres_url)) == len(ARTICLES)
+    assert len(site.requests_for("/feed.xml")) == 1  # the worker joined the seeded round
+    seeder, worker = worker_runs(postgres_url)
+    assert (seeder.role, seeder.status, worker.role) == ("seed", "finished", "worker")
+    assert seeder.counters["frontier"]["seeded"] == 3  # feed, sitemap, section page
+    assert "seeded" not in worker.counters["frontier"]

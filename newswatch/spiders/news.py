@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
 from newswatch.archive import CrawlArchive, RecheckTarget
-from newswatch.config import CrawlConfig, SourceConfig, load_config
+from newswatch.config import CrawlConfig, SourceConfig, load_config, with_environment
 from newswatch.discovery import (
     XMLDocumentError,
     canonicalize_url,
@@ -76,11 +76,13 @@ class NewsSpider(Spider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """With ``scrapy crawl news -s NEWSWATCH_SOURCES=…``, apply that file's ``[crawl]``."""
+        """With ``scrapy crawl news -s NEWSWATCH_SOURCES=…``, apply that file's ``[crawl]``
+        (and ``$NEWSWATCH_REDIS_URL``, as ``newswatch crawl`` does)."""
         super().update_settings(settings)
         path = settings.get("NEWSWATCH_SOURCES")
         if path:
-            settings.setdict(settings_for(load_config(path).crawl), priority="spider")
+            crawl = with_environment(load_config(path).crawl)
+            settings.setdict(settings_for(crawl), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
