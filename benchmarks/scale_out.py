@@ -188,7 +188,9 @@ def main() -> None:
     parser.add_argument("--redis", required=True, help="Redis URL for the shared frontier")
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--workers", default="0,1,2", help="worker counts; 0 = one host, no Redis")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per worker count (best kept)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per worker count (the median is reported)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="nw-scale-") as tmp:
@@ -201,26 +203,34 @@ def main() -> None:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         write_site(root, base, args.articles)
         threading.Thread(target=server.serve_forever, daemon=True).start()
+        counts = [int(c) for c in args.workers.split(",")]
+        runs: dict[int, list[Result]] = {count: [] for count in counts}
+        # interleaved (0, 1, 2, 0, 1, 2, ...), so that changing load on a shared machine
+        # affects every worker count alike
+        for _ in range(args.repeat):
+            for count in counts:
+                runs[count].append(
+                    run_once(count, admin_url=args.postgres, redis_url=args.redis, base=base,
+                             expected=args.articles, workdir=Path(tmp))
+                )
         results: list[Result] = []
-        for count in (int(c) for c in args.workers.split(",")):
-            runs = [
-                run_once(count, admin_url=args.postgres, redis_url=args.redis, base=base,
-                         expected=args.articles, workdir=Path(tmp))
-                for _ in range(args.repeat)
-            ]
-            best = max(runs, key=lambda r: r.rate)
-            results.append(best)
+        for count in counts:
+            by_rate = sorted(runs[count], key=lambda r: r.rate)
+            median = by_rate[len(by_rate) // 2]  # the median run (upper one for an even count)
+            results.append(median)
             label = f"{count} worker(s)" if count else "one host (no Redis)"
             print(
-                f"{label:22} {best.articles} articles in {best.seconds_to_last_article:6.1f} s "
-                f"(wall {best.seconds_wall:5.1f} s): {best.rate:6.1f} articles/s; "
-                f"pages per worker {best.shares}; CPU {best.cpu_seconds:.1f} s",
+                f"{label:22} {median.articles} articles in {median.seconds_to_last_article:6.1f} s "
+                f"(wall {median.seconds_wall:5.1f} s): {median.rate:6.1f} articles/s "
+                f"[all runs: {', '.join(f'{r.rate:.1f}' for r in runs[count])}]; "
+                f"pages per worker {median.shares}; CPU {median.cpu_seconds:.1f} s",
                 flush=True,
             )
         server.shutdown()
     by_count = {r.workers: r for r in results}
     if 1 in by_count and 2 in by_count:
-        print(f"speed-up 2 workers / 1 worker: {by_count[2].rate / by_count[1].rate:.2f}x")
+        ratio = by_count[2].rate / by_count[1].rate
+        print(f"speed-up 2 workers / 1 worker (medians): {ratio:.2f}x")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"machine: {platform.node()}, {os.cpu_count()} CPU(s), load average {load}, "
