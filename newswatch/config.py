@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,9 @@ from newswatch.extract import ExtractOverrides
 
 #: Environment variable naming the sources file when ``--sources`` is not given.
 SOURCES_ENV = "NEWSWATCH_SOURCES"
+#: Environment variable naming the shared frontier's Redis (overrides ``[crawl] redis_url``).
+REDIS_ENV = "NEWSWATCH_REDIS_URL"
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
 DEFAULT_SOURCES_PATH = Path("sources.toml")
 
 DEFAULT_LADDER: tuple[timedelta, ...] = (
@@ -67,6 +70,13 @@ class CrawlConfig:
     max_age_days: int = 14
     recheck_ladder: tuple[timedelta, ...] = DEFAULT_LADDER
     lock_file: Path | None = None
+    #: Redis of the shared frontier (scrapy-redis); None: one host, Scrapy's own scheduler.
+    redis_url: str | None = None
+    #: Prefix of the frontier's Redis keys (several archives can share one Redis).
+    redis_prefix: str = "newswatch"
+    #: Seconds an idle worker waits for busy ones to produce more work; a worker silent for
+    #: this long counts as gone.
+    frontier_wait: float = 30.0
 
     @property
     def full_user_agent(self) -> str:
@@ -219,6 +229,7 @@ _CRAWL_NUMBERS: dict[str, tuple[type, float]] = {
     "download_maxsize": (int, 1024),
     "download_warnsize": (int, 0),
     "max_age_days": (int, 1),
+    "frontier_wait": (float, 0.5),
 }
 
 
@@ -233,6 +244,8 @@ def _parse_crawl(raw: Any, path: Path) -> CrawlConfig:
         "obey_robots_txt",
         "recheck_ladder",
         "lock_file",
+        "redis_url",
+        "redis_prefix",
     }
     _reject_unknown(raw, allowed, where, "key")
     values: dict[str, Any] = {}
@@ -250,7 +263,34 @@ def _parse_crawl(raw: Any, path: Path) -> CrawlConfig:
     if "lock_file" in raw:
         lock = _string(raw["lock_file"], f"{where}: lock_file")
         values["lock_file"] = (path.parent / lock) if not Path(lock).is_absolute() else Path(lock)
+    if "redis_url" in raw:
+        values["redis_url"] = check_redis_url(
+            _string(raw["redis_url"], f"{where}: redis_url"), f"{where}: redis_url"
+        )
+    if "redis_prefix" in raw:
+        prefix = _string(raw["redis_prefix"], f"{where}: redis_prefix")
+        if not re.match(r"^[A-Za-z0-9_.:-]+$", prefix):
+            raise ConfigError(
+                f"{where}: redis_prefix: {prefix!r} may only use letters, digits, '_.:-'"
+            )
+        values["redis_prefix"] = prefix
     return CrawlConfig(**values)
+
+
+def check_redis_url(url: str, where: str) -> str:
+    """``url`` if it is a redis://, rediss:// or unix:// URL, else a ConfigError."""
+    if urlsplit(url).scheme not in _REDIS_SCHEMES:
+        raise ConfigError(f"{where}: {url!r} is not a redis://, rediss:// or unix:// URL")
+    return url
+
+
+def with_environment(crawl: CrawlConfig) -> CrawlConfig:
+    """``crawl`` with ``$NEWSWATCH_REDIS_URL`` applied (it overrides ``[crawl] redis_url``;
+    set but empty, it is ignored)."""
+    url = os.environ.get(REDIS_ENV, "").strip()
+    if not url:
+        return crawl
+    return replace(crawl, redis_url=check_redis_url(url, REDIS_ENV))
 
 
 def parse_duration(text: str) -> timedelta:

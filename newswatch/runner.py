@@ -52,6 +52,12 @@ def summarise(stats: Mapping[str, Any]) -> dict[str, Any]:
         skipped["robots"] = int(stats["robotstxt/forbidden"])
     counters["skipped"] = dict(sorted(skipped.items()))
     counters["errors"] = dict(sorted(errors.items()))
+    if "newswatch/frontier/worker" in stats:  # a worker on the shared frontier
+        counters["frontier"] = {
+            key: stats[f"newswatch/frontier/{key}"]
+            for key in ("worker", "round", "seeded")
+            if f"newswatch/frontier/{key}" in stats
+        }
     return counters
 
 
@@ -68,10 +74,14 @@ def format_summary(counters: Mapping[str, Any]) -> str:
     return line
 
 
-def crawl_settings(crawl: CrawlConfig, *, log_file: Path | None, quiet: bool) -> Settings:
+def crawl_settings(
+    crawl: CrawlConfig, *, log_file: Path | None, quiet: bool, follow: bool = False
+) -> Settings:
     settings = Settings()
     settings.setmodule("newswatch.settings", priority="project")
     settings.update(settings_for(crawl), priority="project")
+    if follow:
+        settings.set("NEWSWATCH_FRONTIER_FOLLOW", True, priority="cmdline")
     if log_file is not None:
         settings.set("LOG_FILE", str(log_file), priority="cmdline")
         settings.set("LOG_FILE_APPEND", True, priority="cmdline")
@@ -88,9 +98,15 @@ def run_crawl(
     log_file: Path | None = None,
     progress: bool = False,
     recheck_all: bool = False,
+    follow: bool = False,
 ) -> CrawlResult:
-    """Crawl ``sources`` into ``archive``; blocks until done or stopped (SIGINT/SIGTERM)."""
-    process = CrawlerProcess(crawl_settings(crawl, log_file=log_file, quiet=progress))
+    """Crawl ``sources`` into ``archive``; blocks until done or stopped (SIGINT/SIGTERM).
+
+    With ``crawl.redis_url`` this process is one worker on the shared frontier; ``follow``
+    keeps it polling the frontier after it is drained."""
+    process = CrawlerProcess(
+        crawl_settings(crawl, log_file=log_file, quiet=progress, follow=follow)
+    )
     crawler = process.create_crawler(NewsSpider)
     failures: list[str] = []
     deferred = process.crawl(

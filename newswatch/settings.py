@@ -60,6 +60,11 @@ FEED_EXPORT_ENCODING = "utf-8"
 NEWSWATCH_SOURCES = None
 NEWSWATCH_DATABASE_URL = None
 
+#: True when the requests live in the shared Redis frontier (see :func:`frontier_settings`).
+NEWSWATCH_SHARED_FRONTIER = False
+#: With a shared frontier: keep polling it instead of exiting when it is drained.
+NEWSWATCH_FRONTIER_FOLLOW = False
+
 
 def settings_for(crawl: CrawlConfig) -> dict[str, Any]:
     """Scrapy setting overrides for one run's ``[crawl]`` table."""
@@ -80,4 +85,27 @@ def settings_for(crawl: CrawlConfig) -> dict[str, Any]:
         "NEWSWATCH_RETRY_BACKOFF_BASE": crawl.retry_backoff_base,
         "NEWSWATCH_RETRY_BACKOFF_MAX": crawl.retry_backoff_max,
         "NEWSWATCH_RETRY_AFTER_MAX": crawl.retry_after_max,
+        **(frontier_settings(crawl) if crawl.redis_url else {}),
+    }
+
+
+def frontier_settings(crawl: CrawlConfig) -> dict[str, Any]:
+    """scrapy-redis as scheduler and dupefilter, through the adapters in newswatch.frontier.
+
+    The queue is a Redis sorted set (priority order: re-checks first); requests are stored as
+    JSON, not pickle; the queue persists when a worker closes (other workers still use it).
+    """
+    prefix = crawl.redis_prefix
+    return {
+        "NEWSWATCH_SHARED_FRONTIER": True,
+        "NEWSWATCH_FRONTIER_PREFIX": prefix,
+        "NEWSWATCH_FRONTIER_WAIT": crawl.frontier_wait,
+        "REDIS_URL": crawl.redis_url,
+        "SCHEDULER": "newswatch.frontier.scrapy_adapter.FrontierScheduler",
+        "DUPEFILTER_CLASS": "newswatch.frontier.scrapy_adapter.RoundDupeFilter",
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",
+        "SCHEDULER_SERIALIZER": "newswatch.frontier.serializer",
+        "SCHEDULER_PERSIST": True,
+        "EXTENSIONS": {"newswatch.frontier.scrapy_adapter.FrontierWorker": 500},
     }

@@ -3,7 +3,7 @@
 PostgreSQL tests run when ``NEWSWATCH_TEST_POSTGRES_URL`` points at a server where the user may
 CREATE DATABASE (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/newswatch_test``); each test
 gets a fresh database named after that one, dropped afterwards. Redis tests run when
-``NEWSWATCH_TEST_REDIS_URL`` is set.
+``NEWSWATCH_TEST_REDIS_URL`` is set; they use its db 15 and a key prefix per test.
 """
 
 from __future__ import annotations
@@ -11,11 +11,17 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from newswatch.frontier import Frontier
 
 POSTGRES_URL = os.environ.get("NEWSWATCH_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("NEWSWATCH_TEST_REDIS_URL")
@@ -71,3 +77,31 @@ def corpus_dir() -> Path:
     if not CORPUS_DIR.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS_DIR}")
     return CORPUS_DIR
+
+
+@dataclass(frozen=True)
+class RedisForTest:
+    """Redis db 15 of ``NEWSWATCH_TEST_REDIS_URL`` and a key prefix of this test's own."""
+
+    url: str
+    prefix: str
+
+    def frontier(self, wait: float = 2.0) -> Frontier:
+        from newswatch.frontier import Frontier  # needs the redis extra
+
+        return Frontier.from_url(self.url, self.prefix, wait=wait)
+
+
+@pytest.fixture
+def test_redis() -> Iterator[RedisForTest]:
+    """A frontier namespace in Redis (db 15, unique prefix), deleted afterwards."""
+    if not REDIS_URL:
+        pytest.skip("NEWSWATCH_TEST_REDIS_URL not set")
+    parts = urlsplit(REDIS_URL)
+    redis = RedisForTest(urlunsplit(parts._replace(path="/15")), f"nwtest-{uuid.uuid4().hex[:10]}")
+    frontier = redis.frontier()
+    try:
+        yield redis
+    finally:
+        frontier.clear()
+        frontier.server.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -86,13 +87,13 @@ def write_sources(
     path: Path,
     server: SiteServer,
     *,
-    feeds: list[str] = (),
-    sitemaps: list[str] = (),
-    sections: list[str] = (),
+    feeds: Sequence[str] = (),
+    sitemaps: Sequence[str] = (),
+    sections: Sequence[str] = (),
     extra: str = "",
     crawl_extra: str = "",
 ) -> Path:
-    def urls(paths: list[str]) -> str:
+    def urls(paths: Sequence[str]) -> str:
         return "[" + ", ".join(f'"{server.url(p)}"' for p in paths) + "]"
 
     path.write_text(
@@ -131,7 +132,12 @@ def newswatch_command(*args: str) -> list[str]:
 
 
 def child_env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO), "NEWSWATCH_DATABASE_URL": ""}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "NEWSWATCH_DATABASE_URL": "",
+        "NEWSWATCH_REDIS_URL": "",  # one host unless a test's sources.toml says otherwise
+    }
 
 
 def run_newswatch(*args: str, cwd: Path, timeout: float = 120) -> CrawlProcess:

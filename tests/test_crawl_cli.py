@@ -85,3 +85,19 @@ def test_runs_on_a_database_without_an_archive_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["runs", "--db", f"sqlite:///{tmp_path / 'empty.db'}"])
     assert result.exit_code == 4
     assert "not a newswatch archive" in result.output
+
+
+@pytest.mark.parametrize("flag", ["--seed", "--follow"])
+def test_frontier_options_without_a_redis_url_are_a_usage_error(
+    flag: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEWSWATCH_REDIS_URL", raising=False)
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n')
+
+    result = CliRunner().invoke(
+        main, ["crawl", flag, "--sources", str(sources), "--db", f"sqlite:///{tmp_path}/a.db"]
+    )
+
+    assert result.exit_code == 2
+    assert f"{flag} needs a shared frontier" in result.stderr

@@ -9,6 +9,7 @@ import socket
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy.engine import Engine
@@ -16,7 +17,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from newswatch.cli import main
 from newswatch.cli.options import db_option
-from newswatch.config import ConfigError, NewswatchConfig, load_config, resolve_sources_path
+from newswatch.config import (
+    REDIS_ENV,
+    ConfigError,
+    CrawlConfig,
+    NewswatchConfig,
+    SourceConfig,
+    load_config,
+    resolve_sources_path,
+    with_environment,
+)
 from newswatch.scheduling import (
     LockHeldError,
     LockInfo,
@@ -24,6 +34,10 @@ from newswatch.scheduling import (
     cron_line,
     default_lock_path,
 )
+
+if TYPE_CHECKING:
+    from newswatch.archive import CrawlArchive
+    from newswatch.frontier import Frontier, SeedResult
 
 logger = logging.getLogger("newswatch.crawl")
 
@@ -85,6 +99,19 @@ def _load(sources_path: str | None) -> NewswatchConfig:
     is_flag=True,
     help="Only validate the configuration and the database, then exit.",
 )
+@click.option(
+    "--seed",
+    "seed_only",
+    is_flag=True,
+    help="Shared frontier (Redis) only: push discovery and due re-checks into it if it is "
+    "drained, then exit without crawling.",
+)
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="Shared frontier (Redis) only: keep polling it for work instead of exiting once "
+    "it is drained (stop with SIGTERM).",
+)
 def crawl(
     source_names: tuple[str, ...],
     db_url: str | None,
@@ -92,8 +119,13 @@ def crawl(
     log_file: Path | None,
     recheck_now: bool,
     check_only: bool,
+    seed_only: bool,
+    follow: bool,
 ) -> None:
-    """Discover new articles and re-check due ones (run it from cron)."""
+    """Discover new articles and re-check due ones (run it from cron).
+
+    With a Redis URL ([crawl] redis_url or $NEWSWATCH_REDIS_URL) this is one worker of
+    several sharing one frontier; see docs/deployment.md."""
     from newswatch import store
     from newswatch.runner import CrawlResult, format_summary, run_crawl
     from newswatch.store_archive import StoreArchive
@@ -101,20 +133,33 @@ def crawl(
     config = _load(sources_path)
     try:
         sources = config.select(list(source_names))
+        crawl_config = with_environment(config.crawl)
     except ConfigError as exc:
         _fail(str(exc), EXIT_USAGE)
+    shared = crawl_config.redis_url is not None
+    if (seed_only or follow) and not shared:
+        _fail(
+            f"--{'seed' if seed_only else 'follow'} needs a shared frontier: set [crawl] "
+            f"redis_url or ${REDIS_ENV}",
+            EXIT_USAGE,
+        )
+    if seed_only and follow:
+        _fail("--seed and --follow exclude each other", EXIT_USAGE)
     try:
         url = store.resolve_database_url(db_url)
         engine = store.make_engine(url)
     except store.StoreError as exc:
         _fail(str(exc), EXIT_DATABASE)
     safe = store.safe_url(url)
+    frontier = _connect_frontier(crawl_config) if shared else None
 
-    lock = RunLock(default_lock_path(url, config.crawl.lock_file))
-    try:
-        lock.acquire()
-    except LockHeldError as exc:
-        _fail(f"{exc}; not starting", EXIT_LOCKED)
+    # one host: one crawl per archive (flock); shared frontier: workers run side by side
+    lock = RunLock(default_lock_path(url, crawl_config.lock_file))
+    if not shared:
+        try:
+            lock.acquire()
+        except LockHeldError as exc:
+            _fail(f"{exc}; not starting", EXIT_LOCKED)
     if lock.stale is not None:
         click.echo(
             f"newswatch: note: the previous crawl ({lock.stale.describe()}) did not end cleanly; "
@@ -130,9 +175,25 @@ def crawl(
             _fail(str(exc), EXIT_DATABASE)
         if lock.stale is not None:
             _close_abandoned_runs(engine, lock.stale)
+        if shared:
+            _close_dead_workers_runs(engine)
         if check_only:
-            click.echo(f"{config.path}: {len(sources)} source(s) OK; database {safe} OK")
+            frontier_note = f"; frontier {crawl_config.redis_prefix!r} OK" if shared else ""
+            click.echo(
+                f"{config.path}: {len(sources)} source(s) OK; database {safe} OK{frontier_note}"
+            )
             return
+        archive = StoreArchive(engine, crawl_config=crawl_config, sources=sources)
+        if seed_only:
+            assert frontier is not None
+            seeded = _seed(frontier, crawl_config, sources, archive, recheck_now)
+            if seeded is None:
+                _fail(
+                    f"frontier {crawl_config.redis_prefix!r} is still busy "
+                    f"({frontier.queued()} queued, {len(frontier.busy_workers())} worker(s) "
+                    "busy); not seeding",
+                    EXIT_LOCKED,
+                )
         sessions = store.session_factory(engine)
         try:
             with sessions() as session:
@@ -141,22 +202,26 @@ def crawl(
                     host=socket.gethostname(),
                     pid=os.getpid(),
                     sources=[s.name for s in sources],
+                    role="seed" if seed_only else "worker" if shared else "single",
                 )
         except SQLAlchemyError as exc:
             _fail(f"cannot record the run in {safe}: {_first_line(exc)}", EXIT_DATABASE)
-        archive = StoreArchive(engine, crawl_config=config.crawl, sources=sources)
-        try:
-            result = run_crawl(
-                crawl=config.crawl,
-                sources=sources,
-                archive=archive,
-                log_file=log_file,
-                progress=sys.stderr.isatty(),
-                recheck_all=recheck_now,
-            )
-        except Exception as exc:  # the crawl could not run at all; record it, no traceback
-            logger.exception("The crawl could not run")
-            result = CrawlResult("failed", {}, error=f"{type(exc).__name__}: {exc}")
+        if seed_only:
+            result = CrawlResult("finished", _seed_counters(seeded))
+        else:
+            try:
+                result = run_crawl(
+                    crawl=crawl_config,
+                    sources=sources,
+                    archive=archive,
+                    log_file=log_file,
+                    progress=sys.stderr.isatty(),
+                    recheck_all=recheck_now,
+                    follow=follow,
+                )
+            except Exception as exc:  # the crawl could not run at all; record it, no traceback
+                logger.exception("The crawl could not run")
+                result = CrawlResult("failed", {}, error=f"{type(exc).__name__}: {exc}")
         try:
             with sessions() as session:
                 store.finish_run(
@@ -183,6 +248,96 @@ def crawl(
         sys.exit(EXIT_INTERRUPTED)
     if result.status != "finished":
         sys.exit(EXIT_FAILED)
+
+
+def _connect_frontier(crawl_config: CrawlConfig) -> Frontier:
+    """The shared frontier, reachable (else one line and exit 4)."""
+    try:
+        from redis import RedisError
+
+        from newswatch.frontier import Frontier
+    except ImportError:
+        _fail(
+            "a Redis URL is set but Redis support is not installed: "
+            "pip install 'newswatch[redis]'",
+            EXIT_USAGE,
+        )
+    assert crawl_config.redis_url is not None
+    frontier = Frontier.from_url(
+        crawl_config.redis_url, crawl_config.redis_prefix, wait=crawl_config.frontier_wait
+    )
+    try:
+        frontier.ping()
+    except RedisError as exc:
+        where = crawl_config.redis_url.split("@")[-1]  # never print a password
+        _fail(f"cannot reach Redis at {where}: {exc}", EXIT_DATABASE)
+    return frontier
+
+
+def _seed(
+    frontier: Frontier,
+    crawl_config: CrawlConfig,
+    sources: tuple[SourceConfig, ...],
+    archive: CrawlArchive,
+    recheck_now: bool,
+) -> SeedResult | None:
+    """``crawl --seed``: push one round of start requests if the frontier is drained."""
+    from datetime import UTC, datetime
+
+    from newswatch.frontier import new_worker_id, seed_if_drained
+    from newswatch.spiders.news import NewsSpider
+
+    spider = NewsSpider(
+        sources=sources, crawl_config=crawl_config, archive=archive, recheck_all=recheck_now
+    )
+    return seed_if_drained(frontier, spider, new_worker_id(), datetime.now(UTC))
+
+
+def _seed_counters(seeded: SeedResult | None) -> dict[str, Any]:
+    assert seeded is not None
+    return {
+        "rechecks": seeded.rechecks,
+        "requests": 0,
+        "frontier": {"round": seeded.round, "seeded": seeded.rechecks + seeded.discovery},
+        "skipped": {},
+        "errors": {},
+    }
+
+
+def _close_dead_workers_runs(engine: Engine) -> None:
+    """Mark ``running`` rows of this host's workers whose process is gone as failed."""
+    from sqlalchemy import select
+
+    from newswatch import store
+    from newswatch.store.models import CrawlRun
+
+    with store.session_factory(engine)() as session:
+        rows = session.scalars(
+            select(CrawlRun).where(
+                CrawlRun.status == "running",
+                CrawlRun.host == socket.gethostname(),
+                CrawlRun.role.in_(["worker", "seed"]),
+            )
+        ).all()
+        for run in rows:
+            if run.pid != os.getpid() and not _process_alive(run.pid):
+                store.finish_run(
+                    session,
+                    run.id,
+                    status="failed",
+                    counters=run.counters or {},
+                    error="the worker process ended without finishing its run (killed?)",
+                )
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def _first_line(exc: SQLAlchemyError) -> str:
@@ -242,7 +397,8 @@ def runs(db_url: str | None, limit: int) -> None:
         return
     click.echo(
         f"{'id':>5}  {'started (UTC)':19}  {'status':11}  {'took':>7}  "
-        f"{'pages':>5} {'new':>5} {'chg':>5} {'same':>5} {'304':>5} {'gone':>5} {'err':>5}"
+        f"{'pages':>5} {'new':>5} {'chg':>5} {'same':>5} {'304':>5} {'gone':>5} {'err':>5}  "
+        f"{'role':6}  host:pid"
     )
     for run in rows:
         c = run.counters or {}
@@ -254,7 +410,7 @@ def runs(db_url: str | None, limit: int) -> None:
             f"{run.id:>5}  {run.started_at:%Y-%m-%d %H:%M:%S}  {run.status:11}  {took:>7}  "
             f"{c.get('pages', 0):>5} {c.get('new', 0):>5} {c.get('changed', 0):>5} "
             f"{c.get('unchanged', 0):>5} {c.get('not_modified', 0):>5} {c.get('gone', 0):>5} "
-            f"{errors:>5}"
+            f"{errors:>5}  {run.role:6}  {run.host}:{run.pid}"
         )
 
 

@@ -72,6 +72,7 @@ def _crawl(sources: Path, db_url: str, extra: list[str]) -> None:
     env = {
         **os.environ,
         "PYTHONPATH": _import_root() + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        "NEWSWATCH_REDIS_URL": "",  # the demo is one host, whatever the shell says
     }
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     click.echo("  " + (done.stdout.strip() or "(no summary)"))

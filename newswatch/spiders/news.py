@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
 from newswatch.archive import CrawlArchive, RecheckTarget
-from newswatch.config import CrawlConfig, SourceConfig, load_config
+from newswatch.config import CrawlConfig, SourceConfig, load_config, with_environment
 from newswatch.discovery import (
     XMLDocumentError,
     canonicalize_url,
@@ -76,11 +76,13 @@ class NewsSpider(Spider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """With ``scrapy crawl news -s NEWSWATCH_SOURCES=…``, apply that file's ``[crawl]``."""
+        """With ``scrapy crawl news -s NEWSWATCH_SOURCES=…``, apply that file's ``[crawl]``
+        (and ``$NEWSWATCH_REDIS_URL``, as ``newswatch crawl`` does)."""
         super().update_settings(settings)
         path = settings.get("NEWSWATCH_SOURCES")
         if path:
-            settings.setdict(settings_for(load_config(path).crawl), priority="spider")
+            crawl = with_environment(load_config(path).crawl)
+            settings.setdict(settings_for(crawl), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -114,6 +116,9 @@ class NewsSpider(Spider):
     # --- start --------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.settings.getbool("NEWSWATCH_SHARED_FRONTIER"):
+            # several workers: the seeder pushes these into Redis (newswatch.frontier)
+            return
         for request in self.start_requests_now(_now()):
             yield request
 
@@ -162,6 +167,7 @@ class NewsSpider(Spider):
             callback=self.parse_article,
             errback=self.on_error,
             priority=10,
+            dont_filter=True,  # a due re-check is never a duplicate (the schedule chose it)
             meta={
                 "newswatch_source": source.name,
                 "recheck_url": target.url,
@@ -333,8 +339,9 @@ class NewsSpider(Spider):
         return self.sources_by_name[response.meta["newswatch_source"]]
 
     def _inc(self, key: str, count: int = 1) -> None:
-        if self.crawler is not None and self.crawler.stats is not None and count:
-            self.crawler.stats.inc_value(f"newswatch/{key}", count)
+        crawler = getattr(self, "crawler", None)  # None when seeding outside a crawl
+        if crawler is not None and crawler.stats is not None and count:
+            crawler.stats.inc_value(f"newswatch/{key}", count)
 
     def _error(self, kind: str, message: str) -> None:
         self._inc(f"errors/{kind}")

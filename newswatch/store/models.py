@@ -178,6 +178,8 @@ class CrawlRun(Base):
     status: Mapped[str] = mapped_column(String(20), default="running")
     host: Mapped[str] = mapped_column(String(255), default="")
     pid: Mapped[int] = mapped_column(Integer, default=0)
+    #: single (one host) | worker (a shared-frontier worker) | seed (``crawl --seed`` only)
+    role: Mapped[str] = mapped_column(String(20), default="single", server_default="single")
     sources: Mapped[list[str]] = mapped_column(default=list)
     #: pages, new, changed, unchanged, not_modified, gone, errors: {kind: n}
     counters: Mapped[dict[str, Any]] = mapped_column(default=dict)

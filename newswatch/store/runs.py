@@ -12,15 +12,21 @@ from sqlalchemy.orm import Session
 from newswatch.store.models import CrawlRun
 
 RUN_STATUSES = frozenset({"running", "finished", "failed", "interrupted"})
+RUN_ROLES = frozenset({"single", "worker", "seed"})
 
 
-def start_run(session: Session, *, host: str, pid: int, sources: list[str]) -> int:
+def start_run(
+    session: Session, *, host: str, pid: int, sources: list[str], role: str = "single"
+) -> int:
     """Record that a run started now; returns its id. Commits."""
+    if role not in RUN_ROLES:
+        raise ValueError(f"run role must be single, worker or seed, not {role!r}")
     run = CrawlRun(
         started_at=datetime.now(UTC),
         status="running",
         host=host,
         pid=pid,
+        role=role,
         sources=list(sources),
         counters={},
     )
