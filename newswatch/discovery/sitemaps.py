@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 
 from scrapy.utils.gz import gunzip
 
+from newswatch.content_encoding import is_cut_short
 from newswatch.discovery.dates import parse_feed_date
 from newswatch.discovery.safexml import XMLDocumentError, child, local_name, parse_xml, text_of
 
@@ -35,6 +36,8 @@ def unpack_sitemap(data: bytes, *, max_size: int) -> bytes:
     """``data`` itself, or its gunzipped content when it is gzip (at most ``max_size`` bytes)."""
     if not data.startswith(GZIP_MAGIC):
         return data
+    if is_cut_short(data, ["gzip"], limit=max_size or 2**62):
+        raise XMLDocumentError("cannot unpack gzipped sitemap: the file is cut short")
     try:
         return gunzip(data, max_size=max_size)
     except Exception as exc:  # scrapy raises its own size error or zlib/OSError

@@ -352,6 +352,8 @@ def classify_failure(failure: Failure) -> str:
             return "skipped/robots"
         if "private address" in text:
             return "skipped/private_address"
+        if "DOWNLOAD_MAXSIZE" in text:  # too large once decompressed
+            return "too_large"
         return "skipped/ignored"
     name = type(exc).__name__
     known = {
@@ -370,6 +372,7 @@ def classify_failure(failure: Failure) -> str:
         "ConnectionDone": "connection_lost",
         "DownloadCancelledError": "too_large",
         "ResponseFailed": "response_failed",
+        "TruncatedBodyError": "data_loss",
     }
     return known.get(name, name)
 
