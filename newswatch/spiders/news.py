@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -105,6 +105,7 @@ class NewsSpider(Spider):
             owns_archive = True
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.owns_archive = owns_archive
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     def closed(self, reason: str) -> None:
@@ -329,6 +330,17 @@ class NewsSpider(Spider):
             return
         self._error(kind, f"{url}: {failure.getErrorMessage()}")
 
+    def request_dropped(self, request: Request, spider: Spider | None = None) -> None:
+        """A redirect to a URL this run already requested was dropped by the dupefilter:
+        a redirect loop (counted as an error) or another way to an article already fetched."""
+        chain = request.meta.get("redirect_urls")
+        if not chain:
+            return
+        if canonicalize_url(request.url) in {canonicalize_url(u) for u in chain}:
+            self._error("redirect_loop", f"{chain[0]}: redirects back to {request.url}")
+        else:
+            self._inc("skipped/redirect_to_seen")
+
     def _source(self, response: Response) -> SourceConfig:
         return self.sources_by_name[response.meta["newswatch_source"]]
 
@@ -352,6 +364,8 @@ def classify_failure(failure: Failure) -> str:
             return "skipped/robots"
         if "private address" in text:
             return "skipped/private_address"
+        if "max redirections" in text:  # a redirect loop, or a chain longer than allowed
+            return "too_many_redirects"
         if "DOWNLOAD_MAXSIZE" in text:  # too large once decompressed
             return "too_large"
         return "skipped/ignored"
