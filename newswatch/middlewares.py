@@ -129,9 +129,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 class PrivateAddressMiddleware:
     """Refuse requests to private, loopback, link-local and reserved addresses (SSRF).
 
-    A request made for a source (``meta["newswatch_source"]``) follows that source's
-    ``allow_private_addresses``; other requests (robots.txt, redirects) are allowed to a
-    private host only when some source on that host allows it.
+    A private address is fetched only when the URL is on the site of a source that sets
+    ``allow_private_addresses``: a feed entry, sitemap entry or redirect of such a source
+    that leads to another private host is refused like any other.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -143,14 +143,10 @@ class PrivateAddressMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         sources: dict[str, Any] = getattr(self.crawler.spider, "sources_by_name", {})
-        source = sources.get(request.meta.get("newswatch_source", ""))
-        if source is not None:
-            allow = bool(source.allow_private_addresses)
-        else:
-            allow = any(
-                s.allow_private_addresses and is_same_site(request.url, s.domains)
-                for s in sources.values()
-            )
+        allow = any(
+            s.allow_private_addresses and is_same_site(request.url, s.domains)
+            for s in sources.values()
+        )
         try:
             check_url_target(request.url, allow_private=allow)
         except PrivateAddressError as exc:
