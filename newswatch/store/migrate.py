@@ -24,7 +24,16 @@ from sqlalchemy import Connection, Engine, text
 from newswatch.store.engine import connect, safe_url
 from newswatch.store.errors import SchemaAheadError, StoreError
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+def _find_migrations_dir() -> Path:
+    """The top-level ``migrations/`` of a source checkout, else the copy a wheel installed."""
+    source_tree = Path(__file__).resolve().parents[2] / "migrations"
+    if (source_tree / "env.py").is_file():
+        return source_tree
+    return Path(__file__).resolve().parents[1] / "_migrations"
+
+
+MIGRATIONS_DIR = _find_migrations_dir()
 
 #: Database objects that the migrations manage by hand (full-text search, views).
 FULLTEXT_TABLE = "article_search"
@@ -58,10 +67,10 @@ def configure_context(dialect_name: str) -> dict[str, Any]:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at newswatch's migrations (and at ``connection`` if given)."""
-    if not MIGRATIONS_DIR.is_dir():
+    if not (MIGRATIONS_DIR / "env.py").is_file():
         raise StoreError(
-            f"migration scripts not found at {MIGRATIONS_DIR}; install newswatch from its "
-            "source tree (pip install -e .)"
+            f"migration scripts not found at {MIGRATIONS_DIR}; this newswatch installation is "
+            "incomplete: reinstall it (pip install newswatch, or pip install -e . from a checkout)"
         )
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
