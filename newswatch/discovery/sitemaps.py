@@ -30,6 +30,8 @@ class SitemapEntry:
 class Sitemap:
     kind: Literal["index", "urlset"]
     entries: tuple[SitemapEntry, ...]
+    #: entries beyond the ``limit`` that were not read
+    left_out: int = 0
 
 
 def unpack_sitemap(data: bytes, *, max_size: int) -> bytes:
@@ -45,9 +47,12 @@ def unpack_sitemap(data: bytes, *, max_size: int) -> bytes:
 
 
 def parse_sitemap(
-    data: bytes, base_url: str, *, default_tz: tzinfo | None = None
+    data: bytes, base_url: str, *, default_tz: tzinfo | None = None, limit: int | None = None
 ) -> Sitemap:
-    """A sitemap index or URL set. Raises :class:`XMLDocumentError` for anything else."""
+    """A sitemap index or URL set. Raises :class:`XMLDocumentError` for anything else.
+
+    At most ``limit`` entries are read (in document order); the rest are only counted.
+    """
     root = parse_xml(data)
     kind = local_name(root)
     if kind == "sitemapindex":
@@ -57,8 +62,12 @@ def parse_sitemap(
     else:
         raise XMLDocumentError(f"not a sitemap (root element <{kind}>)")
     entries: list[SitemapEntry] = []
+    left_out = 0
     for node in root:
         if local_name(node) != wanted:
+            continue
+        if limit is not None and len(entries) >= limit:
+            left_out += 1
             continue
         loc = text_of(child(node, "loc"))
         if not loc:
@@ -72,4 +81,8 @@ def parse_sitemap(
                 date=parse_feed_date(date_text, default_tz=default_tz),
             )
         )
-    return Sitemap(kind="index" if kind == "sitemapindex" else "urlset", entries=tuple(entries))
+    return Sitemap(
+        kind="index" if kind == "sitemapindex" else "urlset",
+        entries=tuple(entries),
+        left_out=left_out,
+    )

@@ -30,8 +30,8 @@ from newswatch.discovery import (
     XMLDocumentError,
     canonicalize_url,
     is_same_site,
-    parse_feed,
     parse_sitemap,
+    read_feed,
     section_links,
     unpack_sitemap,
 )
@@ -174,13 +174,15 @@ class NewsSpider(Spider):
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         source = self._source(response)
+        limit = self.crawl_config.max_links_per_feed
         try:
-            entries = parse_feed(response.body, response.url, default_tz=source.timezone)
+            feed = read_feed(response.body, response.url, default_tz=source.timezone, limit=limit)
         except XMLDocumentError as exc:
             self._error("bad_feed", f"{response.url}: {exc}")
             return
-        self._inc("discovered/feed_entries", len(entries))
-        for entry in entries:
+        self._count_left_out(response.url, feed.left_out, limit)
+        self._inc("discovered/feed_entries", len(feed.entries))
+        for entry in feed.entries:
             yield from self._article_request(entry.url, source, entry.published_at)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -188,10 +190,16 @@ class NewsSpider(Spider):
         maxsize = int(self.settings.getint("DOWNLOAD_MAXSIZE")) if self.settings else 0
         try:
             data = unpack_sitemap(response.body, max_size=maxsize)
-            sitemap = parse_sitemap(data, response.url, default_tz=source.timezone)
+            sitemap = parse_sitemap(
+                data,
+                response.url,
+                default_tz=source.timezone,
+                limit=self.crawl_config.max_links_per_feed,
+            )
         except XMLDocumentError as exc:
             self._error("bad_sitemap", f"{response.url}: {exc}")
             return
+        self._count_left_out(response.url, sitemap.left_out, self.crawl_config.max_links_per_feed)
         now = _now()
         if sitemap.kind == "urlset":
             self._inc("discovered/sitemap_urls", len(sitemap.entries))
@@ -340,6 +348,14 @@ class NewsSpider(Spider):
             self._error("redirect_loop", f"{chain[0]}: redirects back to {request.url}")
         else:
             self._inc("skipped/redirect_to_seen")
+
+    def _count_left_out(self, url: str, left_out: int, limit: int) -> None:
+        if left_out:
+            self._inc("skipped/link_limit", left_out)
+            logger.warning(
+                "%s lists more than %d links (max_links_per_feed); %d left unread",
+                url, limit, left_out,
+            )
 
     def _source(self, response: Response) -> SourceConfig:
         return self.sources_by_name[response.meta["newswatch_source"]]
