@@ -212,6 +212,9 @@ class NewsSpider(Spider):
             if is_too_old(entry.date, now, source.max_age):
                 self._inc("skipped/too_old")
                 continue
+            if not is_same_site(url, source.domains):
+                self._inc("skipped/off_site")
+                continue
             if url in self._seen_sitemaps or depth > MAX_SITEMAP_DEPTH:
                 self._inc("skipped/sitemap_loop")
                 logger.warning("Not following sitemap %s (seen before or nested too deep)", url)
