@@ -33,7 +33,7 @@ def retry_after_seconds(value: str | bytes | None, now: datetime) -> float | Non
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "²" or "٣": str.isdigit knows every script
         return float(text)
     try:
         when = parsedate_to_datetime(text)
