@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from newswatch.config import (
     resolve_sources_path,
 )
 from newswatch.extract import ExtractOverrides
+from newswatch.topics import load_topics
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "newswatch" / "templates"
 
@@ -166,7 +166,7 @@ def test_starter_sources_file_is_valid_and_has_german_and_english_sources() -> N
 
 
 def test_starter_topics_file_has_the_ai_investment_topic_in_both_languages() -> None:
-    topics = tomllib.loads((TEMPLATES / "topics.toml").read_text(encoding="utf-8"))["topic"]
-    by_language = {t["languages"][0]: t for t in topics}
-    assert "Stargate" in by_language["de"]["query"] and "Rechenzentr*" in by_language["de"]["query"]
-    assert "Stargate" in by_language["en"]["query"] and "invest*" in by_language["en"]["query"]
+    (topic,) = load_topics(TEMPLATES / "topics.toml")
+    assert (topic.name, topic.languages) == ("ai-investment", ("de", "en"))
+    for term in ("Stargate", "Rechenzentr*", "invest*", "=KI", "=AI"):
+        assert term in topic.query
