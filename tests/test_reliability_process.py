@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, inspect, select, update
 
+from newswatch import store
 from newswatch.demo.server import Page, SiteServer
 from newswatch.store import ensure_schema, make_engine, models
 from tests.archive_integrity import archive_problems
@@ -223,3 +225,29 @@ def test_a_schema_creation_cut_short_leaves_an_empty_database_the_next_run_can_u
         inspect(engine).get_table_names()
     )
     engine.dispose()
+
+
+def test_a_killed_run_is_closed_even_when_the_lock_forgot_it(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """Run A is killed; run B takes the lock (its record of A now overwritten) and is killed
+    before closing A's row. Run C must still close A's row: its process is gone."""
+    db_url = f"sqlite:///{tmp_path / 'archive.db'}"
+    site.set("/feed.xml", xml_page(rss(site.base_url, [])))
+    sources = write_sources(tmp_path / "sources.toml", site, feeds=["/feed.xml"])
+    assert crawl(sources, db_url).returncode == 0
+    with archive(db_url) as session:
+        ghost = store.start_run(session, host=socket.gethostname(), pid=dead_pid(), sources=[])
+
+    assert crawl(sources, db_url).returncode == 0
+
+    with archive(db_url) as session:
+        row = session.get(models.CrawlRun, ghost)
+        assert row is not None and row.status == "failed" and "killed" in (row.error or "")
+
+
+def dead_pid() -> int:
+    """The pid of a process that has just ended."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
