@@ -61,10 +61,9 @@ def start_crawl(sources: Path, db_url: str) -> subprocess.Popen[str]:
 
 
 def test_two_crawls_started_together_one_runs_and_the_other_exits_3(
-    site: SiteServer, tmp_path: Path
+    site: SiteServer, tmp_path: Path, db_url: str
 ) -> None:
     sources = slow_site(site, tmp_path, articles=12, delay=0.25)
-    db_url = f"sqlite:///{tmp_path / 'archive.db'}"
 
     first, second = start_crawl(sources, db_url), start_crawl(sources, db_url)
     outputs = [child.communicate(timeout=120) for child in (first, second)]
