@@ -1,7 +1,7 @@
-"""The archive invariants the fault tests check after every injected fault (SQLite archives).
+"""The archive invariants the fault tests check after every injected fault.
 
-Interim: ``newswatch.store.integrity`` (``newswatch check``) is being written on another branch;
-once it is on main these tests use it instead. Until then this is the same list of checks:
+``newswatch.store.integrity`` (``newswatch check``) is used when it is installed (it is being
+written on another branch); until then, for SQLite archives, the same list of checks here:
 no article without a version, version numbers exactly 1..n and counted right, the FTS5 index
 holding exactly the latest version of each article, no raw page that no version uses and no
 version pointing at a missing one, and SQLite's own integrity check.
@@ -10,6 +10,14 @@ version pointing at a missing one, and SQLite's own integrity check.
 from __future__ import annotations
 
 from sqlalchemy import create_engine, text
+
+try:
+    from newswatch.store import integrity
+except ImportError:  # not on this branch yet
+    integrity = None  # type: ignore[assignment]
+
+#: Warnings of ``newswatch check`` that the fault tests treat as failures too.
+FAILING_WARNINGS = frozenset({"raw-page-orphan"})
 
 CHECKS: dict[str, str] = {
     "article-without-version": """
@@ -44,7 +52,30 @@ CHECKS: dict[str, str] = {
 
 
 def archive_problems(db_url: str) -> list[str]:
-    """Every violated invariant as ``"<check>: <ids>"``; ``[]`` for a sound archive."""
+    """Every violated invariant, one line each; ``[]`` for a sound archive (or an empty one:
+    a crawl killed before it created the schema leaves nothing to check)."""
+    if integrity is not None:
+        return _checked_by_newswatch(db_url)
+    return _checked_here(db_url)
+
+
+def _checked_by_newswatch(db_url: str) -> list[str]:
+    from newswatch.store import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        report = integrity.check_archive(engine)
+    finally:
+        engine.dispose()
+    return [
+        str(problem)
+        for problem in report.problems
+        if problem.code != "schema-missing"
+        and (problem.severity == "error" or problem.code in FAILING_WARNINGS)
+    ]
+
+
+def _checked_here(db_url: str) -> list[str]:
     engine = create_engine(db_url)
     problems: list[str] = []
     try:
