@@ -4,6 +4,7 @@ One plain ``import`` line per module (kept sorted), so that adding a command tou
 """
 
 import newswatch.cli.archive
+import newswatch.cli.check
 import newswatch.cli.crawl
 import newswatch.cli.db
 import newswatch.cli.demo

@@ -112,10 +112,13 @@ def search(
         statement = statement.where(_postgres_match(version, words))
     else:
         statement = statement.where(_sqlite_match(version, words))
+    # Stored text has no NUL characters (PostgreSQL cannot hold them): drop them from filters.
     if source is not None:
-        statement = statement.where(models.Source.name == source)
+        statement = statement.where(models.Source.name == source.replace("\x00", ""))
     if lang is not None:
-        statement = statement.where(func.lower(version.language) == lang.lower())
+        statement = statement.where(
+            func.lower(version.language) == lang.replace("\x00", "").lower()
+        )
     if since is not None:
         statement = statement.where(
             or_(
