@@ -15,11 +15,13 @@ from datetime import UTC, datetime
 
 import pytest
 from scrapy.http import HtmlResponse, XmlResponse
+from scrapy.utils.test import get_crawler
 
 from newswatch.config import CrawlConfig
 from newswatch.demo.server import Page
 from newswatch.discovery import declared_canonical_url, read_feed, section_links
 from newswatch.extract import extract_article
+from newswatch.spiders.news import NewsSpider
 from newswatch.store import models
 from tests.archive_integrity import archive_problems
 from tests.crawl_fakes import MemoryArchive
@@ -63,17 +65,15 @@ def big_feed(items: int) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel>{body}</channel></rss>'.encode()
 
 
-def make_spider(max_links: int) -> object:
-    from scrapy.utils.test import get_crawler
-
-    from newswatch.spiders.news import NewsSpider
-
+def make_spider(max_links: int) -> NewsSpider:
     crawler = get_crawler(NewsSpider, {"DOWNLOAD_MAXSIZE": 10_000_000})
-    return crawler._create_spider(
+    spider = crawler._create_spider(
         sources=[SOURCE],
         archive=MemoryArchive(),
         crawl_config=CrawlConfig(max_links_per_feed=max_links),
     )
+    assert isinstance(spider, NewsSpider)
+    return spider
 
 
 # --- deeply nested and malformed HTML ---------------------------------------------------------
@@ -168,23 +168,23 @@ def test_a_feed_with_100k_items_is_read_only_up_to_the_link_limit() -> None:
 
 
 def test_the_spider_counts_the_links_beyond_the_limit_as_skipped() -> None:
-    spider: object = make_spider(max_links=300)
-    requests = list(spider.parse_feed(response(XmlResponse, f"{SITE}/feed.xml", big_feed(5000))))  # type: ignore[attr-defined]
+    spider = make_spider(max_links=300)
+    requests = list(spider.parse_feed(response(XmlResponse, f"{SITE}/feed.xml", big_feed(5000))))
     assert len(requests) == 300
-    assert stat(spider, "skipped/link_limit") == 4700  # type: ignore[arg-type]
+    assert stat(spider, "skipped/link_limit") == 4700
 
 
 def test_a_sitemap_with_more_urls_than_the_limit_is_cut_there_and_counted() -> None:
     urls = "".join(f"<url><loc>{SITE}/artikel/{i}.html</loc></url>" for i in range(2000))
     sitemap = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
-    spider: object = make_spider(max_links=100)
+    spider = make_spider(max_links=100)
     requests = list(
-        spider.parse_sitemap(  # type: ignore[attr-defined]
+        spider.parse_sitemap(
             response(XmlResponse, f"{SITE}/sitemap.xml", sitemap.encode(), sitemap_depth=0)
         )
     )
     assert len(requests) == 100
-    assert stat(spider, "skipped/link_limit") == 1900  # type: ignore[arg-type]
+    assert stat(spider, "skipped/link_limit") == 1900
 
 
 def index(*children: str) -> bytes:
@@ -196,21 +196,21 @@ def index(*children: str) -> bytes:
 
 
 def test_sitemap_indexes_that_point_at_each_other_are_followed_once() -> None:
-    spider: object = make_spider(max_links=100)
-    parse = spider.parse_sitemap  # type: ignore[attr-defined]
+    spider = make_spider(max_links=100)
+    parse = spider.parse_sitemap
     a, b = f"{SITE}/sitemap.xml", f"{SITE}/sitemap-b.xml"
-    list(spider.start_requests_now(datetime.now(UTC)))  # type: ignore[attr-defined]
+    list(spider.start_requests_now(datetime.now(UTC)))
 
     to_b = list(parse(response(XmlResponse, a, index(b), sitemap_depth=0)))
     back_to_a = list(parse(response(XmlResponse, b, index(a, b), sitemap_depth=1)))
 
     assert [r.url for r in to_b] == [b] and back_to_a == []
-    assert stat(spider, "skipped/sitemap_loop") == 2  # type: ignore[arg-type]
+    assert stat(spider, "skipped/sitemap_loop") == 2
 
 
 def test_a_chain_of_ever_new_sitemap_indexes_ends_at_the_depth_limit() -> None:
-    spider: object = make_spider(max_links=100)
-    parse = spider.parse_sitemap  # type: ignore[attr-defined]
+    spider = make_spider(max_links=100)
+    parse = spider.parse_sitemap
     followed: list[str] = []
     url, depth = f"{SITE}/sitemap.xml", 0
     for step in range(10):
@@ -224,21 +224,19 @@ def test_a_chain_of_ever_new_sitemap_indexes_ends_at_the_depth_limit() -> None:
 
 
 def test_a_sitemap_index_pointing_to_other_sites_is_not_followed() -> None:
-    spider: object = make_spider(max_links=100)
+    spider = make_spider(max_links=100)
     page = index("http://127.0.0.1:9/sitemap.xml", "https://elsewhere.example/sitemap.xml")
     requests = list(
-        spider.parse_sitemap(  # type: ignore[attr-defined]
-            response(XmlResponse, f"{SITE}/sitemap.xml", page, sitemap_depth=0)
-        )
+        spider.parse_sitemap(response(XmlResponse, f"{SITE}/sitemap.xml", page, sitemap_depth=0))
     )
     assert requests == []
-    assert stat(spider, "skipped/off_site") == 2  # type: ignore[arg-type]
+    assert stat(spider, "skipped/off_site") == 2
 
 
 def test_a_deeply_nested_page_is_still_an_article_candidate() -> None:
-    spider: object = make_spider(max_links=100)
+    spider = make_spider(max_links=100)
     items = list(
-        spider.parse_article(  # type: ignore[attr-defined]
+        spider.parse_article(
             response(
                 HtmlResponse,
                 f"{SITE}/artikel/tief.html",
@@ -252,7 +250,6 @@ def test_a_deeply_nested_page_is_still_an_article_candidate() -> None:
 
 # --- one real crawl over the worst of it ------------------------------------------------------
 
-pytest_slow = pytest.mark.slow
 FIFTY_MB = 50 * 1024 * 1024
 
 
@@ -301,7 +298,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun
         yield HostileRun(site, result, last_run(db_url), articles_by_url(db_url), db_url)
 
 
-@pytest_slow
+@pytest.mark.slow
 def test_the_hostile_crawl_finishes_and_keeps_the_good_article(hostile_run: HostileRun) -> None:
     assert hostile_run.result.returncode == 0, hostile_run.result.stderr
     assert "Traceback" not in hostile_run.result.stderr
@@ -309,7 +306,7 @@ def test_the_hostile_crawl_finishes_and_keeps_the_good_article(hostile_run: Host
     assert archive_problems(hostile_run.db_url) == []
 
 
-@pytest_slow
+@pytest.mark.slow
 def test_50_mb_pages_with_or_without_content_length_are_cut_at_download_maxsize(
     hostile_run: HostileRun,
 ) -> None:
@@ -317,18 +314,18 @@ def test_50_mb_pages_with_or_without_content_length_are_cut_at_download_maxsize(
     assert hostile_run.site.url("/artikel/riesig.html") not in hostile_run.stored
 
 
-@pytest_slow
+@pytest.mark.slow
 def test_binary_served_as_html_is_a_counted_skip(hostile_run: HostileRun) -> None:
     assert hostile_run.run.counters["skipped"]["non_html"] == 1
 
 
-@pytest_slow
+@pytest.mark.slow
 def test_nested_html_and_hostile_json_ld_do_not_stop_the_crawl(hostile_run: HostileRun) -> None:
     assert hostile_run.site.url("/artikel/ld.html") in hostile_run.stored
     assert "extract" not in hostile_run.run.counters["errors"]
 
 
-@pytest_slow
+@pytest.mark.slow
 def test_a_feed_longer_than_the_link_limit_is_cut_and_counted(hostile_run: HostileRun) -> None:
     assert hostile_run.run.counters["skipped"]["link_limit"] == 20_000 - 10
     assert len(hostile_run.site.requests_for("/artikel/v9.html")) == 1
