@@ -68,6 +68,8 @@ class CrawlConfig:
     download_maxsize: int = 10 * 1024 * 1024
     download_warnsize: int = 2 * 1024 * 1024
     max_age_days: int = 14
+    #: links read from one feed or sitemap at most (the rest: skipped/link_limit)
+    max_links_per_feed: int = 5000
     recheck_ladder: tuple[timedelta, ...] = DEFAULT_LADDER
     lock_file: Path | None = None
     #: Redis of the shared frontier (scrapy-redis); None: one host, Scrapy's own scheduler.
@@ -230,6 +232,7 @@ _CRAWL_NUMBERS: dict[str, tuple[type, float]] = {
     "download_warnsize": (int, 0),
     "max_age_days": (int, 1),
     "frontier_wait": (float, 0.5),
+    "max_links_per_feed": (int, 1),
 }
 
 

@@ -1,4 +1,5 @@
-"""Downloader middlewares: retries with backoff and Retry-After; the SSRF guard."""
+"""Downloader middlewares: retries with backoff and Retry-After; the SSRF guard; refusing
+compressed bodies that were cut short."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import Any, Self
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
+from newswatch.content_encoding import is_cut_short
 from newswatch.discovery.addresses import PrivateAddressError, check_url_target
 from newswatch.discovery.urls import is_same_site
 
@@ -31,7 +33,7 @@ def retry_after_seconds(value: str | bytes | None, now: datetime) -> float | Non
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "²" or "٣": str.isdigit knows every script
         return float(text)
     try:
         when = parsedate_to_datetime(text)
@@ -127,9 +129,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 class PrivateAddressMiddleware:
     """Refuse requests to private, loopback, link-local and reserved addresses (SSRF).
 
-    A request made for a source (``meta["newswatch_source"]``) follows that source's
-    ``allow_private_addresses``; other requests (robots.txt, redirects) are allowed to a
-    private host only when some source on that host allows it.
+    A private address is fetched only when the URL is on the site of a source that sets
+    ``allow_private_addresses``: a feed entry, sitemap entry or redirect of such a source
+    that leads to another private host is refused like any other.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -141,14 +143,10 @@ class PrivateAddressMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         sources: dict[str, Any] = getattr(self.crawler.spider, "sources_by_name", {})
-        source = sources.get(request.meta.get("newswatch_source", ""))
-        if source is not None:
-            allow = bool(source.allow_private_addresses)
-        else:
-            allow = any(
-                s.allow_private_addresses and is_same_site(request.url, s.domains)
-                for s in sources.values()
-            )
+        allow = any(
+            s.allow_private_addresses and is_same_site(request.url, s.domains)
+            for s in sources.values()
+        )
         try:
             check_url_target(request.url, allow_private=allow)
         except PrivateAddressError as exc:
@@ -156,3 +154,47 @@ class PrivateAddressMiddleware:
                 self.crawler.stats.inc_value("newswatch/skipped/private_address")
             logger.warning("Refused %s: %s", request.url, exc)
             raise IgnoreRequest(f"private address: {exc}") from None
+
+
+class TruncatedBodyError(Exception):
+    """A compressed response body ended before its compressed stream did."""
+
+
+class CompleteBodyMiddleware:
+    """Retry, then fail (``errors/data_loss``), responses whose compressed body was cut short.
+
+    Scrapy's HttpCompressionMiddleware (590) hands on whatever part of a truncated gzip, br,
+    deflate or zstd stream it could decompress; this middleware (595) sees the response
+    before it and keeps such partial pages out of the archive.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        encodings = response.headers.getlist("Content-Encoding")
+        if not encodings or request.method == "HEAD":
+            return response
+        limit = int(request.meta.get("download_maxsize", self.max_size)) or 2**62
+        if not is_cut_short(response.body, encodings, limit=limit):
+            return response
+        logger.warning(
+            "The compressed body of %s ends early (%d bytes received)",
+            request.url, len(response.body),
+        )
+        if self.crawler.spider is not None and not request.meta.get("dont_retry", False):
+            retry = get_retry_request(
+                request, spider=self.crawler.spider, reason="truncated compressed body"
+            )
+            if retry is not None:
+                return retry
+        raise TruncatedBodyError(
+            f"the compressed body ends before its stream does ({len(response.body)} bytes)"
+        )

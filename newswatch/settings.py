@@ -46,6 +46,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newswatch.middlewares.BackoffRetryMiddleware": 550,
     # before robots.txt (100) so that no request, not even for robots.txt, reaches a private host
     "newswatch.middlewares.PrivateAddressMiddleware": 50,
+    # sees responses before HttpCompressionMiddleware (590) decompresses what it can of them
+    "newswatch.middlewares.CompleteBodyMiddleware": 595,
 }
 ITEM_PIPELINES = {"newswatch.pipelines.ArticlePipeline": 300}
 

@@ -69,6 +69,12 @@ def test_gzipped_sitemaps_are_unpacked_within_the_size_limit() -> None:
         unpack_sitemap(gzip.compress(b"<urlset>" + b" " * 100_000 + b"</urlset>"), max_size=1000)
 
 
+def test_a_gzipped_sitemap_cut_off_in_transfer_is_refused_not_read_in_part() -> None:
+    packed = gzip.compress(NEWS_SITEMAP)
+    with pytest.raises(XMLDocumentError, match="cut short"):
+        unpack_sitemap(packed[: len(packed) * 2 // 3], max_size=1_000_000)
+
+
 def test_entries_older_than_max_age_are_too_old_and_undated_ones_are_kept() -> None:
     now = datetime(2025, 1, 23, tzinfo=UTC)
     assert is_too_old(datetime(2025, 1, 1, tzinfo=UTC), now, timedelta(days=7))

@@ -173,10 +173,8 @@ def crawl(
             store.ensure_schema(engine)
         except store.StoreError as exc:
             _fail(str(exc), EXIT_DATABASE)
-        if lock.stale is not None:
-            _close_abandoned_runs(engine, lock.stale)
-        if shared:
-            _close_dead_workers_runs(engine)
+        # also covers shared-frontier workers of this host that were killed
+        _close_abandoned_runs(engine, lock.stale)
         if check_only:
             frontier_note = f"; frontier {crawl_config.redis_prefix!r} OK" if shared else ""
             click.echo(
@@ -304,71 +302,47 @@ def _seed_counters(seeded: SeedResult | None) -> dict[str, Any]:
     }
 
 
-def _close_dead_workers_runs(engine: Engine) -> None:
-    """Mark ``running`` rows of this host's workers whose process is gone as failed."""
-    from sqlalchemy import select
-
-    from newswatch import store
-    from newswatch.store.models import CrawlRun
-
-    with store.session_factory(engine)() as session:
-        rows = session.scalars(
-            select(CrawlRun).where(
-                CrawlRun.status == "running",
-                CrawlRun.host == socket.gethostname(),
-                CrawlRun.role.in_(["worker", "seed"]),
-            )
-        ).all()
-        for run in rows:
-            if run.pid != os.getpid() and not _process_alive(run.pid):
-                store.finish_run(
-                    session,
-                    run.id,
-                    status="failed",
-                    counters=run.counters or {},
-                    error="the worker process ended without finishing its run (killed?)",
-                )
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    return True
-
-
 def _first_line(exc: SQLAlchemyError) -> str:
     """The driver's message, without SQL or parameters."""
     lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
 
 
-def _close_abandoned_runs(engine: Engine, holder: LockInfo) -> None:
-    """Mark the run rows of a crawl that died holding the lock as failed."""
+def _close_abandoned_runs(engine: Engine, holder: LockInfo | None) -> None:
+    """Mark as failed the run rows of crawls that died without recording their end: the
+    previous lock holder's (``holder``), and any other row of this host still "running" whose
+    process is gone (a crawl killed before it could close an even older one)."""
     from sqlalchemy import select
 
     from newswatch import store
     from newswatch.store.models import CrawlRun
 
+    host = socket.gethostname()
     with store.session_factory(engine)() as session:
-        abandoned = session.scalars(
-            select(CrawlRun).where(
-                CrawlRun.status == "running",
-                CrawlRun.pid == holder.pid,
-                CrawlRun.host == holder.host,
-            )
-        ).all()
-        for run in abandoned:
-            store.finish_run(
-                session,
-                run.id,
-                status="failed",
-                counters=run.counters or {},
-                error="the crawl process ended without finishing its run (killed?)",
-            )
+        running = session.scalars(select(CrawlRun).where(CrawlRun.status == "running")).all()
+        for run in running:
+            held_the_lock = holder is not None and (run.pid, run.host) == (holder.pid, holder.host)
+            gone = run.host == host and run.pid != os.getpid() and not _process_is_alive(run.pid)
+            if held_the_lock or gone:
+                store.finish_run(
+                    session,
+                    run.id,
+                    status="failed",
+                    counters=run.counters or {},
+                    error="the crawl process ended without finishing its run (killed?)",
+                )
+
+
+def _process_is_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
 
 
 @main.command()

@@ -8,7 +8,7 @@ from newswatch.discovery.addresses import (
     check_url_target,
     is_public_address,
 )
-from newswatch.discovery.feeds import FeedEntry, parse_feed
+from newswatch.discovery.feeds import Feed, FeedEntry, parse_feed, read_feed
 from newswatch.discovery.safexml import XMLDocumentError
 from newswatch.discovery.sections import section_links
 from newswatch.discovery.sitemaps import Sitemap, SitemapEntry, parse_sitemap, unpack_sitemap
@@ -20,6 +20,7 @@ from newswatch.discovery.urls import (
 )
 
 __all__ = [
+    "Feed",
     "FeedEntry",
     "PrivateAddressError",
     "Sitemap",
@@ -33,6 +34,7 @@ __all__ = [
     "is_same_site",
     "parse_feed",
     "parse_sitemap",
+    "read_feed",
     "section_links",
     "unpack_sitemap",
 ]

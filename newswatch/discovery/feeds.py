@@ -20,6 +20,13 @@ class FeedEntry:
     title: str = ""
 
 
+@dataclass(frozen=True)
+class Feed:
+    entries: tuple[FeedEntry, ...]
+    #: items beyond the ``limit`` that were not read
+    left_out: int = 0
+
+
 def parse_feed(
     data: bytes, base_url: str, *, default_tz: tzinfo | None = None
 ) -> list[FeedEntry]:
@@ -27,6 +34,14 @@ def parse_feed(
 
     Raises :class:`XMLDocumentError` when ``data`` is not a feed at all.
     """
+    return list(read_feed(data, base_url, default_tz=default_tz).entries)
+
+
+def read_feed(
+    data: bytes, base_url: str, *, default_tz: tzinfo | None = None, limit: int | None = None
+) -> Feed:
+    """:func:`parse_feed` reading at most ``limit`` items (the first ones, i.e. normally the
+    newest); how many were left unread is :attr:`Feed.left_out`."""
     root = parse_xml(data)
     kind = local_name(root)
     reader: Callable[[etree._Element, str, tzinfo | None], FeedEntry | None]
@@ -36,12 +51,13 @@ def parse_feed(
         items, reader = _rss_items(root), _rss_item
     else:
         raise XMLDocumentError(f"not an RSS or Atom feed (root element <{kind}>)")
+    left_out = max(len(items) - limit, 0) if limit is not None else 0
     entries: list[FeedEntry] = []
-    for item in items:
+    for item in items[: len(items) - left_out]:
         entry = reader(item, base_url, default_tz)
         if entry is not None:
             entries.append(entry)
-    return entries
+    return Feed(tuple(entries), left_out)
 
 
 def _rss_items(root: etree._Element) -> list[etree._Element]:

@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 
 from scrapy.utils.gz import gunzip
 
+from newswatch.content_encoding import is_cut_short
 from newswatch.discovery.dates import parse_feed_date
 from newswatch.discovery.safexml import XMLDocumentError, child, local_name, parse_xml, text_of
 
@@ -29,12 +30,16 @@ class SitemapEntry:
 class Sitemap:
     kind: Literal["index", "urlset"]
     entries: tuple[SitemapEntry, ...]
+    #: entries beyond the ``limit`` that were not read
+    left_out: int = 0
 
 
 def unpack_sitemap(data: bytes, *, max_size: int) -> bytes:
     """``data`` itself, or its gunzipped content when it is gzip (at most ``max_size`` bytes)."""
     if not data.startswith(GZIP_MAGIC):
         return data
+    if is_cut_short(data, ["gzip"], limit=max_size or 2**62):
+        raise XMLDocumentError("cannot unpack gzipped sitemap: the file is cut short")
     try:
         return gunzip(data, max_size=max_size)
     except Exception as exc:  # scrapy raises its own size error or zlib/OSError
@@ -42,9 +47,12 @@ def unpack_sitemap(data: bytes, *, max_size: int) -> bytes:
 
 
 def parse_sitemap(
-    data: bytes, base_url: str, *, default_tz: tzinfo | None = None
+    data: bytes, base_url: str, *, default_tz: tzinfo | None = None, limit: int | None = None
 ) -> Sitemap:
-    """A sitemap index or URL set. Raises :class:`XMLDocumentError` for anything else."""
+    """A sitemap index or URL set. Raises :class:`XMLDocumentError` for anything else.
+
+    At most ``limit`` entries are read (in document order); the rest are only counted.
+    """
     root = parse_xml(data)
     kind = local_name(root)
     if kind == "sitemapindex":
@@ -54,8 +62,12 @@ def parse_sitemap(
     else:
         raise XMLDocumentError(f"not a sitemap (root element <{kind}>)")
     entries: list[SitemapEntry] = []
+    left_out = 0
     for node in root:
         if local_name(node) != wanted:
+            continue
+        if limit is not None and len(entries) >= limit:
+            left_out += 1
             continue
         loc = text_of(child(node, "loc"))
         if not loc:
@@ -69,4 +81,8 @@ def parse_sitemap(
                 date=parse_feed_date(date_text, default_tz=default_tz),
             )
         )
-    return Sitemap(kind="index" if kind == "sitemapindex" else "urlset", entries=tuple(entries))
+    return Sitemap(
+        kind="index" if kind == "sitemapindex" else "urlset",
+        entries=tuple(entries),
+        left_out=left_out,
+    )

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -30,8 +30,8 @@ from newswatch.discovery import (
     XMLDocumentError,
     canonicalize_url,
     is_same_site,
-    parse_feed,
     parse_sitemap,
+    read_feed,
     section_links,
     unpack_sitemap,
 )
@@ -107,6 +107,7 @@ class NewsSpider(Spider):
             owns_archive = True
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.owns_archive = owns_archive
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     def closed(self, reason: str) -> None:
@@ -179,13 +180,15 @@ class NewsSpider(Spider):
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         source = self._source(response)
+        limit = self.crawl_config.max_links_per_feed
         try:
-            entries = parse_feed(response.body, response.url, default_tz=source.timezone)
+            feed = read_feed(response.body, response.url, default_tz=source.timezone, limit=limit)
         except XMLDocumentError as exc:
             self._error("bad_feed", f"{response.url}: {exc}")
             return
-        self._inc("discovered/feed_entries", len(entries))
-        for entry in entries:
+        self._count_left_out(response.url, feed.left_out, limit)
+        self._inc("discovered/feed_entries", len(feed.entries))
+        for entry in feed.entries:
             yield from self._article_request(entry.url, source, entry.published_at)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -193,10 +196,16 @@ class NewsSpider(Spider):
         maxsize = int(self.settings.getint("DOWNLOAD_MAXSIZE")) if self.settings else 0
         try:
             data = unpack_sitemap(response.body, max_size=maxsize)
-            sitemap = parse_sitemap(data, response.url, default_tz=source.timezone)
+            sitemap = parse_sitemap(
+                data,
+                response.url,
+                default_tz=source.timezone,
+                limit=self.crawl_config.max_links_per_feed,
+            )
         except XMLDocumentError as exc:
             self._error("bad_sitemap", f"{response.url}: {exc}")
             return
+        self._count_left_out(response.url, sitemap.left_out, self.crawl_config.max_links_per_feed)
         now = _now()
         if sitemap.kind == "urlset":
             self._inc("discovered/sitemap_urls", len(sitemap.entries))
@@ -208,6 +217,9 @@ class NewsSpider(Spider):
             url = canonicalize_url(entry.url)
             if is_too_old(entry.date, now, source.max_age):
                 self._inc("skipped/too_old")
+                continue
+            if not is_same_site(url, source.domains):
+                self._inc("skipped/off_site")
                 continue
             if url in self._seen_sitemaps or depth > MAX_SITEMAP_DEPTH:
                 self._inc("skipped/sitemap_loop")
@@ -335,6 +347,25 @@ class NewsSpider(Spider):
             return
         self._error(kind, f"{url}: {failure.getErrorMessage()}")
 
+    def request_dropped(self, request: Request, spider: Spider | None = None) -> None:
+        """A redirect to a URL this run already requested was dropped by the dupefilter:
+        a redirect loop (counted as an error) or another way to an article already fetched."""
+        chain = request.meta.get("redirect_urls")
+        if not chain:
+            return
+        if canonicalize_url(request.url) in {canonicalize_url(u) for u in chain}:
+            self._error("redirect_loop", f"{chain[0]}: redirects back to {request.url}")
+        else:
+            self._inc("skipped/redirect_to_seen")
+
+    def _count_left_out(self, url: str, left_out: int, limit: int) -> None:
+        if left_out:
+            self._inc("skipped/link_limit", left_out)
+            logger.warning(
+                "%s lists more than %d links (max_links_per_feed); %d left unread",
+                url, limit, left_out,
+            )
+
     def _source(self, response: Response) -> SourceConfig:
         return self.sources_by_name[response.meta["newswatch_source"]]
 
@@ -359,6 +390,10 @@ def classify_failure(failure: Failure) -> str:
             return "skipped/robots"
         if "private address" in text:
             return "skipped/private_address"
+        if "max redirections" in text:  # a redirect loop, or a chain longer than allowed
+            return "too_many_redirects"
+        if "DOWNLOAD_MAXSIZE" in text:  # too large once decompressed
+            return "too_large"
         return "skipped/ignored"
     name = type(exc).__name__
     known = {
@@ -377,6 +412,7 @@ def classify_failure(failure: Failure) -> str:
         "ConnectionDone": "connection_lost",
         "DownloadCancelledError": "too_large",
         "ResponseFailed": "response_failed",
+        "TruncatedBodyError": "data_loss",
     }
     return known.get(name, name)
 

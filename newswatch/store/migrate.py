@@ -82,6 +82,11 @@ def alembic_config(connection: Connection | None = None) -> Config:
 @contextmanager
 def _migration_connection(engine: Engine) -> Iterator[Connection]:
     with connect(engine) as conn, conn.begin():
+        if conn.dialect.name == "sqlite":
+            # Python's sqlite3 runs DDL outside any transaction unless one is open: without this
+            # BEGIN a process killed mid-migration leaves half a schema that no later run can
+            # upgrade. SQLite's DDL is transactional, so the whole upgrade commits or none of it.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
         yield conn
