@@ -20,6 +20,7 @@ from newswatch.archive import CrawlArchive
 from newswatch.config import CrawlConfig, SourceConfig
 from newswatch.settings import settings_for
 from newswatch.spiders.news import NewsSpider
+from newswatch.topics.matching import CompiledTopic
 
 logger = logging.getLogger("newswatch.crawl")
 
@@ -88,13 +89,22 @@ def run_crawl(
     log_file: Path | None = None,
     progress: bool = False,
     recheck_all: bool = False,
+    topics: Sequence[CompiledTopic] = (),
+    only_topics: bool = False,
 ) -> CrawlResult:
-    """Crawl ``sources`` into ``archive``; blocks until done or stopped (SIGINT/SIGTERM)."""
+    """Crawl ``sources`` into ``archive``, tagging versions with ``topics`` (and storing only
+    matching new articles with ``only_topics``); blocks until done or stopped (SIGINT/SIGTERM)."""
     process = CrawlerProcess(crawl_settings(crawl, log_file=log_file, quiet=progress))
     crawler = process.create_crawler(NewsSpider)
     failures: list[str] = []
     deferred = process.crawl(
-        crawler, sources=sources, crawl_config=crawl, archive=archive, recheck_all=recheck_all
+        crawler,
+        sources=sources,
+        crawl_config=crawl,
+        archive=archive,
+        recheck_all=recheck_all,
+        topics=topics,
+        only_topics=only_topics,
     )
     deferred.addErrback(lambda failure: failures.append(failure.getErrorMessage()))
     ticker = _start_progress(crawler) if progress else None

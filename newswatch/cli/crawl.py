@@ -24,6 +24,15 @@ from newswatch.scheduling import (
     cron_line,
     default_lock_path,
 )
+from newswatch.topics import (
+    TOPICS_ENV_VAR,
+    CompiledTopic,
+    TopicConfigError,
+    TopicSyntaxError,
+    compile_topics,
+    load_topics,
+    resolve_topics_path,
+)
 
 logger = logging.getLogger("newswatch.crawl")
 
@@ -80,6 +89,20 @@ def _load(sources_path: str | None) -> NewswatchConfig:
     "not only those that are due.",
 )
 @click.option(
+    "--topics",
+    "topics_path",
+    metavar="PATH",
+    default=None,
+    help="topics.toml to tag articles with (default: $NEWSWATCH_TOPICS, else ./topics.toml "
+    "if it exists; without one, no tagging).",
+)
+@click.option(
+    "--only-topics",
+    is_flag=True,
+    help="Store only new articles that match at least one topic; remember the others as seen "
+    "so they are not fetched again.",
+)
+@click.option(
     "--check",
     "check_only",
     is_flag=True,
@@ -91,18 +114,24 @@ def crawl(
     sources_path: str | None,
     log_file: Path | None,
     recheck_now: bool,
+    topics_path: str | None,
+    only_topics: bool,
     check_only: bool,
 ) -> None:
     """Discover new articles and re-check due ones (run it from cron)."""
     from newswatch import store
     from newswatch.runner import CrawlResult, format_summary, run_crawl
     from newswatch.store_archive import StoreArchive
+    from newswatch.topics.store import sync_topics
 
     config = _load(sources_path)
     try:
         sources = config.select(list(source_names))
     except ConfigError as exc:
         _fail(str(exc), EXIT_USAGE)
+    topics = _load_topics(topics_path)
+    if only_topics and not topics:
+        _fail("--only-topics needs topics: give --topics PATH or write ./topics.toml", EXIT_USAGE)
     try:
         url = store.resolve_database_url(db_url)
         engine = store.make_engine(url)
@@ -131,9 +160,18 @@ def crawl(
         if lock.stale is not None:
             _close_abandoned_runs(engine, lock.stale)
         if check_only:
-            click.echo(f"{config.path}: {len(sources)} source(s) OK; database {safe} OK")
+            click.echo(
+                f"{config.path}: {len(sources)} source(s) OK; {len(topics)} topic(s) OK; "
+                f"database {safe} OK"
+            )
             return
         sessions = store.session_factory(engine)
+        try:
+            with sessions() as session:
+                topic_ids = sync_topics(session, [t.config for t in topics])
+                session.commit()
+        except SQLAlchemyError as exc:
+            _fail(f"cannot record the topics in {safe}: {_first_line(exc)}", EXIT_DATABASE)
         try:
             with sessions() as session:
                 run_id = store.start_run(
@@ -144,7 +182,9 @@ def crawl(
                 )
         except SQLAlchemyError as exc:
             _fail(f"cannot record the run in {safe}: {_first_line(exc)}", EXIT_DATABASE)
-        archive = StoreArchive(engine, crawl_config=config.crawl, sources=sources)
+        archive = StoreArchive(
+            engine, crawl_config=config.crawl, sources=sources, topic_ids=topic_ids
+        )
         try:
             result = run_crawl(
                 crawl=config.crawl,
@@ -153,6 +193,8 @@ def crawl(
                 log_file=log_file,
                 progress=sys.stderr.isatty(),
                 recheck_all=recheck_now,
+                topics=topics,
+                only_topics=only_topics,
             )
         except Exception as exc:  # the crawl could not run at all; record it, no traceback
             logger.exception("The crawl could not run")
@@ -183,6 +225,20 @@ def crawl(
         sys.exit(EXIT_INTERRUPTED)
     if result.status != "finished":
         sys.exit(EXIT_FAILED)
+
+
+def _load_topics(option: str | None) -> list[CompiledTopic]:
+    """Topics to tag with, validated before anything runs. No topics file at the default place
+    means no tagging; a file named by --topics or $NEWSWATCH_TOPICS must exist."""
+    path = resolve_topics_path(option)
+    explicit = bool(option or os.environ.get(TOPICS_ENV_VAR))
+    if not explicit and not path.exists():
+        return []
+    try:
+        return compile_topics(load_topics(path))
+    except (TopicConfigError, TopicSyntaxError) as exc:
+        _fail(str(exc), EXIT_USAGE)
+        raise  # unreachable
 
 
 def _first_line(exc: SQLAlchemyError) -> str:
