@@ -202,3 +202,8 @@ class CrawlRun(Base):
     #: pages, new, changed, unchanged, not_modified, gone, errors: {kind: n}
     counters: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# The stories tables are defined beside their code (newswatch.stories.models) on this Base;
+# importing them here puts them in Base.metadata wherever it is used (Alembic, tests).
+from newswatch.stories import models as _stories_models  # noqa: E402, F401
