@@ -217,5 +217,5 @@ def test_show_prints_the_topics_and_hits_per_term_under_each_version(
     timeline = result.stdout.split("2 version(s):\n")[1].splitlines()
     assert timeline[0].startswith("  v1 ") and "first version" in timeline[0]
     assert timeline[1].startswith("  v2 ") and "changed body" in timeline[1]
-    assert timeline[2] == "        topic stargate: Stargate ×2, OpenAI ×1, SoftBank ×1"
+    assert timeline[2] == "        topic stargate: Stargate×2, OpenAI×1, SoftBank×1"
     assert len(timeline) == 3

@@ -149,7 +149,7 @@ def _describe_terms(match: VersionTopic) -> str:
     """Terms in query order (PostgreSQL's JSONB does not keep the order of ``term_hits``)."""
     if not match.term_hits:
         return ", ".join(match.terms) or "-"
-    return ", ".join(f"{term} ×{match.term_hits.get(term, 0)}" for term in match.terms)
+    return ", ".join(f"{term}×{match.term_hits.get(term, 0)}" for term in match.terms)
 
 
 def _describe_change(version: models.ArticleVersion) -> str:
