@@ -14,6 +14,7 @@ from newswatch.config import SourceConfig
 from newswatch.discovery import choose_article_url, declared_canonical_url
 from newswatch.extract import extract_article
 from newswatch.pages import FetchedPage, Gone, NotModified
+from newswatch.store.errors import StoreError
 from newswatch.topics.matching import CompiledTopic, match_topics
 
 logger = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ class ArticlePipeline:
     def _guarded(self, what: str, action: Any) -> Any:
         try:
             result = action()
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, StoreError) as exc:  # StoreError: locked, full, unreachable
             self.stats.inc_value("newswatch/errors/store")
             logger.error("Archive error (%s): %s", what, _short(exc))
             return None
@@ -129,7 +130,9 @@ class ArticlePipeline:
         return result
 
 
-def _short(exc: SQLAlchemyError) -> str:
+def _short(exc: SQLAlchemyError | StoreError) -> str:
     """The driver's message without SQL, parameters or connection details."""
+    if isinstance(exc, StoreError):  # already one line, password masked
+        return f"{type(exc).__name__}: {exc}"
     orig = getattr(exc, "orig", None)
     return f"{type(exc).__name__}: {str(orig or exc).splitlines()[0]}"

@@ -13,6 +13,8 @@ from newswatch.store.engine import (
 from newswatch.store.errors import (
     ArticleNotFound,
     BadDatabaseURL,
+    DatabaseFull,
+    DatabaseLocked,
     DatabaseUnavailable,
     SchemaAheadError,
     StoreError,
@@ -35,6 +37,8 @@ __all__ = [
     "DEFAULT_VOLATILE_PATTERNS",
     "ArticleNotFound",
     "BadDatabaseURL",
+    "DatabaseFull",
+    "DatabaseLocked",
     "DatabaseUnavailable",
     "DueCheck",
     "SaveOutcome",

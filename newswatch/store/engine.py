@@ -9,7 +9,7 @@ PostgreSQL is reached through psycopg 3 (``postgresql://`` URLs are rewritten to
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -20,10 +20,17 @@ from sqlalchemy.exc import (
     InterfaceError,
     NoSuchModuleError,
     OperationalError,
+    ProgrammingError,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from newswatch.store.errors import BadDatabaseURL, DatabaseUnavailable
+from newswatch.store.errors import (
+    BadDatabaseURL,
+    DatabaseFull,
+    DatabaseLocked,
+    DatabaseUnavailable,
+    StoreError,
+)
 
 ENV_VAR = "NEWSWATCH_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///newswatch.db"
@@ -47,16 +54,23 @@ def resolve_database_url(cli_value: str | None, environ: Mapping[str, str] | Non
 def safe_url(url: str | URL) -> str:
     """The URL as text with any password masked, for messages and logs."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+        return printable(make_url(url).render_as_string(hide_password=True))
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         return "<unparseable database URL>"
+
+
+def printable(text: str) -> str:
+    """``text`` with control and other unprintable characters escaped (messages stay one line)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def parse_database_url(url: str | URL) -> URL:
     """Parse and normalise a database URL; :class:`BadDatabaseURL` if newswatch can't use it."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         raise BadDatabaseURL(
             "not a database URL (expected e.g. sqlite:///newswatch.db or "
             "postgresql://user@host/dbname)"
@@ -73,13 +87,19 @@ def parse_database_url(url: str | URL) -> URL:
     )
 
 
-def make_engine(url: str | URL, **kwargs: Any) -> Engine:
-    """An engine for ``url`` with newswatch's connection settings (see module docstring)."""
+def make_engine(
+    url: str | URL, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kwargs: Any
+) -> Engine:
+    """An engine for ``url`` with newswatch's connection settings (see module docstring).
+
+    ``sqlite_busy_timeout_ms``: how long an SQLite writer waits for another writer's lock.
+    Other keyword arguments go to :func:`sqlalchemy.create_engine`.
+    """
     parsed = parse_database_url(url)
     try:
         if parsed.get_backend_name() == "sqlite":
             engine = create_engine(parsed, **kwargs)
-            event.listen(engine, "connect", _configure_sqlite_connection)
+            event.listen(engine, "connect", _sqlite_connection_setup(sqlite_busy_timeout_ms))
             return engine
         if "connect_timeout" not in parsed.query:
             kwargs.setdefault("connect_args", {}).setdefault(
@@ -95,15 +115,18 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         raise BadDatabaseURL(f"invalid database URL {safe_url(parsed)}: {exc}") from None
 
 
-def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-    finally:
-        cursor.close()
+def _sqlite_connection_setup(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    return configure
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -116,11 +139,48 @@ def connect(engine: Engine) -> Connection:
     try:
         return engine.connect()
     except DBAPIError as exc:
+        if isinstance(exc, ProgrammingError):  # psycopg: an unknown connection option
+            raise BadDatabaseURL(
+                f"invalid connection parameters in {safe_url(engine.url)}: "
+                f"{_first_line(exc.orig, engine.url)}"
+            ) from None
         if not isinstance(exc, OperationalError | InterfaceError):
             raise
         raise DatabaseUnavailable(
             f"cannot open database {safe_url(engine.url)}: {_first_line(exc.orig, engine.url)}"
         ) from None
+
+
+#: SQLSTATEs of PostgreSQL errors that mean "the server went away" (class 08, 57P0x).
+_PG_CONNECTION_LOST = ("08", "57P01", "57P02", "57P03")
+
+
+def database_error(exc: DBAPIError, url: URL) -> StoreError | None:
+    """The :class:`StoreError` that explains a database failure caused by the environment
+    (unreachable or lost server, a lock held too long, a full disk), or ``None`` when ``exc``
+    is something else (a constraint violation, a bug) that should propagate unchanged.
+
+    The message is one line and never contains the password.
+    """
+    orig = exc.orig
+    line = _first_line(orig, url)
+    where = safe_url(url)
+    sqlite_name = str(getattr(orig, "sqlite_errorname", "") or "")
+    sqlstate = str(getattr(orig, "sqlstate", "") or "")
+    if sqlite_name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or sqlstate == "55P03":
+        return DatabaseLocked(
+            f"database {where} is locked by another writer and stayed locked past the "
+            f"busy timeout: {line}"
+        )
+    if sqlite_name.startswith("SQLITE_FULL") or sqlstate in ("53100", "53400"):
+        return DatabaseFull(f"database {where} is full (disk full or size limit): {line}")
+    if sqlite_name.startswith(("SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN")):
+        return StoreError(f"cannot write to database {where}: {line}")
+    lost = exc.connection_invalidated or sqlstate.startswith(_PG_CONNECTION_LOST)
+    no_code = not sqlite_name and not sqlstate  # psycopg: "server closed the connection"
+    if lost or (isinstance(exc, OperationalError | InterfaceError) and no_code):
+        return DatabaseUnavailable(f"lost the connection to database {where}: {line}")
+    return None
 
 
 def _first_line(error: BaseException | None, url: URL) -> str:

@@ -15,6 +15,14 @@ class DatabaseUnavailable(StoreError):
     """The database server or file cannot be reached or opened."""
 
 
+class DatabaseLocked(StoreError):
+    """Another writer held the database longer than the busy/lock timeout."""
+
+
+class DatabaseFull(StoreError):
+    """The database could not grow: disk full, quota, or SQLite's ``max_page_count``."""
+
+
 class SchemaAheadError(StoreError):
     """The database was migrated by a newer newswatch: its revision is unknown to this code."""
 

@@ -10,13 +10,19 @@ from sqlalchemy.orm import Session
 from newswatch.store import models
 from newswatch.store.errors import ArticleNotFound
 
+#: The largest article id per dialect (INTEGER: 32 bits on PostgreSQL, 64 on SQLite); a
+#: larger number names no article (and must not reach the database as a parameter).
+_MAX_ID = {"postgresql": 2**31 - 1, "sqlite": 2**63 - 1}
+
 
 def find_article(session: Session, ref: str) -> models.Article:
     """The article with id ``ref`` (digits), canonical URL ``ref``, or a version fetched from it."""
-    ref = ref.strip()
+    ref = ref.replace("\x00", "").strip()  # stored text has none (PostgreSQL cannot hold it)
     article: models.Article | None = None
-    if ref.isdigit():
-        article = session.get(models.Article, int(ref))
+    if ref.isascii() and ref.isdigit():
+        number = int(ref)
+        largest = _MAX_ID.get(session.get_bind().dialect.name, 2**31 - 1)
+        article = session.get(models.Article, number) if number <= largest else None
     else:
         article = session.scalar(select(models.Article).where(models.Article.canonical_url == ref))
         if article is None:

@@ -137,9 +137,18 @@ def ensure_schema(engine: Engine) -> None:
     upgrade(engine)
 
 
-def _check_not_ahead(conn: Connection) -> None:
+def revision_of(conn: Connection) -> str | None:
+    """The revision of the database behind ``conn`` (``None`` when empty).
+
+    :class:`SchemaAheadError` when this code does not know the revision.
+    """
     revision = MigrationContext.configure(conn).get_current_revision()
     _raise_if_unknown(revision, conn.engine)
+    return revision
+
+
+def _check_not_ahead(conn: Connection) -> None:
+    revision_of(conn)
 
 
 def _raise_if_unknown(revision: str | None, engine: Engine) -> None:

@@ -27,11 +27,12 @@ from sqlalchemy.orm import Session
 
 from newswatch.article import Article
 from newswatch.store import models
+from newswatch.store.engine import database_error
 from newswatch.store.fingerprint import content_fingerprint
 from newswatch.store.textdiff import count_word_changes
 from newswatch.store.volatile import DEFAULT_VOLATILE_PATTERNS
 
-#: How often a save that lost a race to a concurrent writer is retried.
+#: How often a save is attempted when it loses a race or its connection drops.
 MAX_ATTEMPTS = 5
 #: PostgreSQL serialization failure and deadlock: safe to retry the whole transaction.
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
@@ -119,7 +120,12 @@ def save_article(
 
 
 def _in_transaction(session: Session, work: Callable[[], T]) -> T:
-    """Run ``work`` and commit; on a lost race roll back and run it again."""
+    """Run ``work`` and commit; on a lost race or a dropped connection roll back and run it
+    again (at most :data:`MAX_ATTEMPTS` times in all).
+
+    A locked, full or unreachable database raises the matching :class:`StoreError`
+    (:func:`newswatch.store.engine.database_error`); nothing of ``work`` is committed then.
+    """
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             result = work()
@@ -127,8 +133,12 @@ def _in_transaction(session: Session, work: Callable[[], T]) -> T:
             return result
         except DBAPIError as exc:
             session.rollback()
-            if attempt == MAX_ATTEMPTS or not _is_retryable(exc):
+            if attempt < MAX_ATTEMPTS and (_is_retryable(exc) or exc.connection_invalidated):
+                continue
+            explained = database_error(exc, session.get_bind().engine.url)
+            if explained is None:
                 raise
+            raise explained from exc
         except BaseException:
             session.rollback()
             raise

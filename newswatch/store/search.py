@@ -117,17 +117,20 @@ def search(
         statement = statement.where(_postgres_match(version, words))
     else:
         statement = statement.where(_sqlite_match(version, words))
+    # Stored text has no NUL characters (PostgreSQL cannot hold them): drop them from filters.
     if topic is not None:
         tagged = (
             select(models.TopicMatch.article_id)
             .join(models.Topic, models.Topic.id == models.TopicMatch.topic_id)
-            .where(models.Topic.name == topic)
+            .where(models.Topic.name == topic.replace("\x00", ""))
         )
         statement = statement.where(article.id.in_(tagged))
     if source is not None:
-        statement = statement.where(models.Source.name == source)
+        statement = statement.where(models.Source.name == source.replace("\x00", ""))
     if lang is not None:
-        statement = statement.where(func.lower(version.language) == lang.lower())
+        statement = statement.where(
+            func.lower(version.language) == lang.replace("\x00", "").lower()
+        )
     if since is not None:
         statement = statement.where(
             or_(

@@ -1,0 +1,117 @@
+"""The article body as a list of paragraphs: trafilatura on the already parsed tree, a per-source
+CSS/XPath selector when configured, and JSON-LD ``articleBody`` when it is complete and better.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from copy import deepcopy
+
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+
+LOGGER = logging.getLogger(__name__)
+
+# Trafilatura's block elements after its tag conversion.
+_BLOCKS_TEXT_ITEMS = {"list"}
+_HTML_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption",
+                "dd", "dt")
+_WORD = re.compile(r"\w+")
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def paragraphs_from_trafilatura_body(body: etree._Element) -> list[str]:
+    """Paragraphs of trafilatura's converted body (p, head, list, quote, table, …)."""
+    paragraphs: list[str] = []
+    for child in body:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _BLOCKS_TEXT_ITEMS:
+            for item in child.iter("item"):
+                text = _text(item)
+                if text:
+                    paragraphs.append(text)
+        elif tag == "table":
+            for row in child.iter("row"):
+                cells = [_text(cell) for cell in row.iter("cell")]
+                line = " | ".join(cell for cell in cells if cell)
+                if line:
+                    paragraphs.append(line)
+        else:
+            text = _text(child)
+            if text:
+                paragraphs.append(text)
+        if child.tail and child.tail.strip():
+            paragraphs.append(" ".join(child.tail.split()))
+    return paragraphs
+
+
+def trafilatura_paragraphs(tree: HtmlElement, url: str, *, favor_precision: bool,
+                           favor_recall: bool, fast: bool) -> list[str]:
+    """Body paragraphs found by trafilatura in ``tree`` (it works on a copy). Never raises."""
+    try:
+        document = bare_extraction(
+            tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
+            include_images=False, include_links=False, favor_precision=favor_precision,
+            favor_recall=favor_recall, fast=fast, deduplicate=False,
+        )
+    except Exception:  # trafilatura raises assorted errors on hostile markup
+        LOGGER.debug("trafilatura failed on %s", url, exc_info=True)
+        return []
+    body = getattr(document, "body", None)
+    if body is None:
+        return []
+    return paragraphs_from_trafilatura_body(body)
+
+
+def paragraphs_in(elements: list[HtmlElement]) -> list[str]:
+    """Paragraphs inside elements a selector chose: their block children, else their text."""
+    paragraphs: list[str] = []
+    for element in elements:
+        element = deepcopy(element)
+        for unwanted in element.xpath(".//script|.//style|.//noscript|.//template"):
+            unwanted.drop_tree()
+        blocks = [b for b in element.iter(*_HTML_BLOCKS)
+                  if not any(isinstance(a.tag, str) and a.tag in _HTML_BLOCKS
+                             for a in b.iterancestors())]
+        texts = [_text(block) for block in blocks] if blocks else [_text(element)]
+        paragraphs.extend(text for text in texts if text)
+    return paragraphs
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def json_ld_body_is_better(json_ld_body: str, paragraphs: list[str]) -> bool:
+    """Use articleBody when it is complete (not cut off with an ellipsis) and clearly longer
+    than what the HTML gave, while containing most of it (so it is the same article)."""
+    body_words = words(json_ld_body)
+    if len(body_words) < 40 or json_ld_body.rstrip().endswith(("…", "...", "[…]")):
+        return False
+    html_words = words(" ".join(paragraphs))
+    if not html_words:
+        return True
+    if len(body_words) < 1.3 * len(html_words):
+        return False
+    vocabulary = set(body_words)
+    shared = sum(1 for word in html_words if word in vocabulary)
+    return shared >= 0.8 * len(html_words)
+
+
+def split_json_ld_body(text: str) -> list[str]:
+    """articleBody as paragraphs (it may contain HTML or newlines)."""
+    if "<" in text and ">" in text:
+        try:
+            fragment = etree.fromstring(f"<div>{text}</div>", etree.HTMLParser())
+            if fragment is not None:
+                found = paragraphs_in([fragment])
+                if found:
+                    return found
+        except (etree.ParserError, ValueError):
+            pass
+    return [" ".join(line.split()) for line in re.split(r"\n\s*\n|\n", text) if line.strip()]

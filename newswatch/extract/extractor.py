@@ -1,0 +1,251 @@
+"""``extract_article``: one page in, one cleaned ``Article`` out.
+
+The page is decoded once and parsed once; the same lxml tree feeds the metadata readers and
+trafilatura (which works on its own copy).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import unescape
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from newswatch.article import Article
+from newswatch.clean import clean_article
+from newswatch.clean.normalize import normalize_inline
+from newswatch.extract.authors import clean_authors
+from newswatch.extract.body import (
+    json_ld_body_is_better,
+    paragraphs_in,
+    split_json_ld_body,
+    trafilatura_paragraphs,
+    words,
+)
+from newswatch.extract.dates import default_zone_for_language, parse_date
+from newswatch.extract.decoding import decode_html
+from newswatch.extract.language import first_language, guess_language
+from newswatch.extract.metadata import PageMetadata, first, read_metadata, visible_bylines
+from newswatch.extract.overrides import ExtractOverrides, select, selected_text
+from newswatch.extract.paywall import is_paywalled
+
+LOGGER = logging.getLogger(__name__)
+
+# Pages beyond this size are cut before parsing (a news article is far smaller).
+MAX_HTML_CHARS = 15_000_000
+# How much of the <h1> a metadata title must share to confirm that the <h1> is the headline.
+H1_AGREEMENT = 0.6
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+|\s+::\s+")
+
+
+@dataclass(frozen=True)
+class BodyOptions:
+    """How trafilatura is run (the defaults are what the quality benchmark found best)."""
+
+    favor_precision: bool = True
+    favor_recall: bool = False
+    fast: bool = True
+
+
+DEFAULT_BODY_OPTIONS = BodyOptions()
+
+
+def parse_page(text: str) -> HtmlElement | None:
+    """The lxml tree of a decoded page, or None when it is not HTML at all."""
+    if not text.strip():
+        return None
+    try:
+        return load_html(text[:MAX_HTML_CHARS])
+    except Exception:  # lxml raises various errors on hostile input
+        LOGGER.debug("unparseable page", exc_info=True)
+        return None
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of the words of ``a`` that also occur in ``b``."""
+    words_a, words_b = set(words(a)), set(words(b))
+    return len(words_a & words_b) / len(words_a) if words_a else 0.0
+
+
+def choose_title(meta: PageMetadata) -> str:
+    """The headline: the <h1> when a metadata title confirms it, else the best metadata title
+    without its site-name suffix."""
+    candidates = [normalize_inline(unescape(t)) for t in meta.titles if t and t.strip()]
+    h1 = normalize_inline(unescape(meta.h1)) if meta.h1 else None
+    if h1 and any(_overlap(h1, c) >= H1_AGREEMENT for c in candidates):
+        return h1
+    if not candidates:
+        return h1 or ""
+    title = candidates[0]
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1:
+        site_names = {normalize_inline(s).casefold() for s in meta.site_names + meta.publishers}
+        if parts[-1].casefold() in site_names or (
+            len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3
+            and any(p.casefold() in site_names or p.casefold() in parts[-1].casefold()
+                    for p in site_names if p)
+        ):
+            title = title[: title.rfind(parts[-1])].rstrip(" |–—·•:»-")
+        elif parts[0].casefold() in site_names:
+            title = title[len(parts[0]):].lstrip(" |–—·•:»-")
+    return title
+
+
+def _drop_leading_furniture(paragraphs: list[str], titles: list[str], teaser: str) -> list[str]:
+    """Remove the headline (any of its variants, with short kicker lines before it) and the
+    teaser from the top of the body: they are in ``title`` and ``teaser``."""
+    known_titles = {normalize_inline(title).casefold() for title in titles if title}
+    head = [normalize_inline(p).casefold() for p in paragraphs[:6]]
+    for index, paragraph in enumerate(head):
+        if paragraph in known_titles and all(len(p.split()) <= 12 for p in head[:index]):
+            paragraphs = paragraphs[index + 1 :]
+            break
+    teaser_key = normalize_inline(teaser).casefold()
+    for index, paragraph in enumerate(paragraphs[:4]):
+        if teaser_key and normalize_inline(paragraph).casefold() == teaser_key:
+            return paragraphs[:index] + paragraphs[index + 1 :]
+    return paragraphs
+
+
+def choose_authors(meta: PageMetadata, tree: HtmlElement) -> list[str]:
+    """Names from the most trusted source that has any (JSON-LD, meta tags, microdata), else
+    from the first visible byline; the site's own name is not an author."""
+    not_authors = {name.casefold() for name in meta.site_names + meta.publishers}
+    for group in meta.author_groups:
+        names = [n for n in clean_authors(group) if n.casefold() not in not_authors]
+        if names:
+            return names
+    for byline in visible_bylines(tree)[:3]:  # only when the markup names nobody
+        names = [n for n in clean_authors([byline]) if n.casefold() not in not_authors]
+        if names:
+            return names
+    return []
+
+
+def _first_date(values: list[str], zone: str, now: datetime) -> datetime | None:
+    for value in values:
+        parsed = parse_date(value, default_zone=zone, now=now)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _htmldate_fallback(tree: HtmlElement, zone: str, now: datetime) -> datetime | None:
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, original_date=True, extensive_search=True,
+                          max_date=now.strftime("%Y-%m-%d"))
+    except Exception:  # htmldate is a heuristic fallback; any failure means "no date"
+        return None
+    return parse_date(found, default_zone=zone, now=now) if found else None
+
+
+def _first_url(values: list[str], base: str) -> str | None:
+    for value in values:
+        value = (value or "").strip()
+        if value and not value.startswith(("data:", "javascript:")):
+            absolute = urljoin(base, value) if base else value
+            if absolute.startswith(("http://", "https://")):
+                return absolute
+    return None
+
+
+def extract_article(
+    html: bytes | str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    overrides: ExtractOverrides | None = None,
+    fetched_at: datetime | None = None,
+    body_options: BodyOptions = DEFAULT_BODY_OPTIONS,
+) -> Article:
+    """Metadata and body of one article page, cleaned. Never raises on bad input: a page that
+    cannot be parsed yields an ``Article`` with only its ``url``."""
+    now = fetched_at or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    try:
+        return _extract(html, url, headers, overrides or ExtractOverrides(), now, body_options)
+    except Exception:  # one odd page must never take the crawl down; logged, not hidden
+        LOGGER.warning("extraction failed on %s", url, exc_info=True)
+        return Article(url=url)
+
+
+def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
+             overrides: ExtractOverrides, now: datetime, body_options: BodyOptions) -> Article:
+    text = decode_html(html if isinstance(html, bytes | str) else b"", headers)
+    tree = parse_page(text)
+    if tree is None:
+        return Article(url=url)
+    meta = read_metadata(tree, url)
+
+    title = (overrides.title_selector and selected_text(tree, overrides.title_selector)) or (
+        choose_title(meta)
+    )
+    teaser = unescape(first(meta.descriptions) or "")
+    header_language = None
+    for name, value in (headers or {}).items():
+        if name.lower() == "content-language":
+            header_language = value
+    language = first_language([*meta.languages[:1], header_language, *meta.languages[1:]])
+
+    paragraphs: list[str] = []
+    if overrides.body_selector:
+        paragraphs = paragraphs_in(select(tree, overrides.body_selector))
+    if not paragraphs:
+        paragraphs = trafilatura_paragraphs(
+            tree, url, favor_precision=body_options.favor_precision,
+            favor_recall=body_options.favor_recall, fast=body_options.fast,
+        )
+        if meta.article_body and json_ld_body_is_better(meta.article_body, paragraphs):
+            paragraphs = split_json_ld_body(meta.article_body)
+    if language is None:
+        language = guess_language(" ".join(paragraphs) or title)
+
+    zone = overrides.timezone or default_zone_for_language(language)
+    date_override = overrides.date_selector and selected_text(
+        tree, overrides.date_selector, attributes=("datetime", "content")
+    )
+    published = _first_date([date_override] if date_override else [], zone, now) or (
+        _first_date(meta.published, zone, now)
+    )
+    if published is None:
+        published = _htmldate_fallback(tree, zone, now)
+    modified = _first_date(meta.modified, zone, now)
+    if modified is not None and published is not None and modified < published:
+        modified = None
+
+    authors = choose_authors(meta, tree)
+
+    article = Article(
+        url=url,
+        title=title,
+        teaser=teaser,
+        body="\n\n".join(paragraphs),
+        authors=authors,
+        published_at=published,
+        modified_at=modified,
+        language=language,
+        section=first(meta.sections),
+        tags=meta.tags[:50],
+        canonical_url=_first_url(meta.canonical_urls, url),
+        image_url=_first_url(meta.images, url),
+        is_paywalled=False,
+        publisher=first(meta.publishers) or first(meta.site_names),
+    )
+    # Boilerplate goes first, so that a wall above the headline does not hide the headline.
+    article = clean_article(article)
+    titles = [article.title, *(normalize_inline(unescape(t)) for t in meta.titles),
+              *([normalize_inline(meta.h1)] if meta.h1 else [])]
+    article.body = "\n\n".join(
+        _drop_leading_furniture(article.body.split("\n\n"), titles, article.teaser)
+    )
+    article.is_paywalled = is_paywalled(meta, tree, article.word_count)
+    return article

@@ -1,0 +1,267 @@
+"""Article metadata from the page's markup: JSON-LD, OpenGraph, article:*, parsely/sailthru/dc.*
+meta tags, microdata and ``<time datetime>``, collected as ordered candidates.
+
+Nothing is decided here beyond "which sources say what, best first": the caller picks the
+first candidate that parses (dates) or survives cleaning (authors).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from newswatch.extract.jsonld import find_article, json_ld_objects, text_of, texts_of, type_names
+
+
+@dataclass
+class PageMetadata:
+    """What the markup says about the article, each list ordered from most to least trusted."""
+
+    titles: list[str] = field(default_factory=list)
+    h1: str | None = None
+    descriptions: list[str] = field(default_factory=list)
+    author_groups: list[list[str]] = field(default_factory=list)  # one list per source
+    published: list[str] = field(default_factory=list)
+    modified: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    canonical_urls: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    publishers: list[str] = field(default_factory=list)
+    site_names: list[str] = field(default_factory=list)
+    article_body: str | None = None
+    accessible_for_free: bool | None = None
+    content_tier: str | None = None
+    is_live_blog: bool = False
+
+
+def _meta_index(tree: HtmlElement) -> dict[str, list[str]]:
+    """<meta name|property|itemprop|http-equiv=KEY content=VALUE>, keys lower-cased, in order."""
+    index: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        content = meta.get("content")
+        if content is None:
+            content = meta.get("datetime") or meta.get("value")
+        if not content or not content.strip():
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.get(attribute)
+            if key:
+                index.setdefault(key.strip().lower(), []).append(content.strip())
+    return index
+
+
+def _pick(index: dict[str, list[str]], *keys: str) -> list[str]:
+    return [value for key in keys for value in index.get(key, [])]
+
+
+def _split_keywords(values: list[str]) -> list[str]:
+    tags: list[str] = []
+    for value in values:
+        for part in re.split(r"[,;|]", value):
+            part = part.strip()
+            if part and part not in tags:
+                tags.append(part)
+    return tags
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://", "//", "/"))
+
+
+def _element_text(element: HtmlElement) -> str:
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def _from_json_ld(tree: HtmlElement, meta: PageMetadata) -> None:
+    objects = json_ld_objects(tree)
+    article = find_article(objects)
+    for obj in objects:
+        if type_names(obj) & {"organization", "newsmediaorganization"} and not meta.site_names:
+            name = text_of(obj.get("name"))
+            if name:
+                meta.site_names.append(name)
+    if article is None:
+        return
+    get = article.get
+    meta.titles.extend(texts_of(get("headline"))[:1] or texts_of(get("name"))[:1])
+    meta.descriptions.extend(texts_of(get("description"))[:1])
+    raw_authors = get("author") or get("creator")
+    names = [text_of(author) for author in
+             (raw_authors if isinstance(raw_authors, list) else [raw_authors])]
+    meta.author_groups.append([name for name in names if name and not _is_url(name)])
+    meta.published.extend(texts_of(get("datePublished"))[:1] or texts_of(get("dateCreated"))[:1])
+    meta.modified.extend(texts_of(get("dateModified"))[:1])
+    meta.languages.extend(texts_of(get("inLanguage"))[:1])
+    meta.sections.extend(texts_of(get("articleSection"))[:1])
+    keywords = get("keywords")
+    meta.tags.extend(_split_keywords(texts_of(keywords)))
+    url = text_of(get("url"))
+    if url and _is_url(url):
+        meta.canonical_urls.append(url)
+    meta.images.extend(texts_of(get("image"))[:1] or texts_of(get("thumbnailUrl"))[:1])
+    meta.publishers.extend(texts_of(get("publisher"))[:1])
+    body = get("articleBody")
+    if isinstance(body, str) and body.strip():
+        meta.article_body = body
+    free = get("isAccessibleForFree")
+    if isinstance(free, str):
+        free = free.strip().lower() not in {"false", "0", "no"}
+    parts = get("hasPart")
+    for part in parts if isinstance(parts, list) else [parts]:
+        if isinstance(part, dict):
+            part_free = part.get("isAccessibleForFree")
+            if part_free is False or str(part_free).strip().lower() == "false":
+                free = False
+    if isinstance(free, bool):
+        meta.accessible_for_free = free
+    meta.is_live_blog = "liveblogposting" in type_names(article)
+
+
+def _from_meta_tags(tree: HtmlElement, meta: PageMetadata) -> None:
+    index = _meta_index(tree)
+    meta.titles.extend(
+        _pick(index, "og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title",
+              "dcterms.title", "headline", "title")
+    )
+    meta.descriptions.extend(
+        _pick(index, "og:description", "description", "twitter:description", "dc.description",
+              "dcterms.description", "sailthru.description")
+    )
+    for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+                "dcterms.creator", "byl", "cxenseparse:author"):
+        names = [a for a in index.get(key, []) if not _is_url(a) and not a.startswith("@")]
+        meta.author_groups.append(names)
+    meta.published.extend(
+        _pick(index, "article:published_time", "og:article:published_time", "datepublished",
+              "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
+              "dc.date", "dcterms.date", "dcterms.created", "date", "pubdate", "publishdate",
+              "publish-date", "publication_date", "article.published", "og:published_time",
+              "cxenseparse:recs:publishtime", "created")
+    )
+    meta.modified.extend(
+        _pick(index, "article:modified_time", "og:updated_time", "datemodified",
+              "dcterms.modified", "dc.date.modified", "article.updated", "last-modified",
+              "lastmod")
+    )
+    meta.languages.extend(_pick(index, "content-language", "language", "dc.language",
+                                "og:locale", "inlanguage"))
+    meta.sections.extend(_pick(index, "article:section", "parsely-section", "sailthru.section",
+                               "og:article:section", "section", "category"))
+    meta.tags.extend(
+        tag for tag in _split_keywords(
+            _pick(index, "article:tag", "parsely-tags", "sailthru.tags", "news_keywords",
+                  "keywords", "dc.subject")
+        ) if tag not in meta.tags
+    )
+    meta.canonical_urls.extend(_pick(index, "og:url", "twitter:url", "parsely-link"))
+    meta.images.extend(_pick(index, "og:image", "og:image:url", "og:image:secure_url",
+                             "twitter:image", "twitter:image:src", "parsely-image-url",
+                             "sailthru.image.full", "thumbnailurl"))
+    meta.site_names.extend(_pick(index, "og:site_name", "application-name", "publisher",
+                                 "dc.publisher", "twitter:site"))
+    tiers = _pick(index, "article:content_tier")
+    meta.content_tier = tiers[0].lower() if tiers else None
+
+
+def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
+            meta.canonical_urls.insert(0, link.get("href", "").strip())
+            break
+    html = tree if tree.tag == "html" else tree.getroottree().getroot()
+    lang = html.get("lang") or html.get("xml:lang")
+    if lang:
+        meta.languages.insert(0, lang)
+    title = tree.find(".//title")
+    if title is not None:
+        text = _element_text(title)
+        if text:
+            meta.titles.append(text)
+    h1s = [text for text in (_element_text(h) for h in tree.iter("h1")) if text]
+    if h1s:
+        meta.h1 = h1s[0]
+    # Microdata and <time>: datePublished/dateModified/author/headline as attributes or text.
+    microdata_authors: list[str] = []
+    scopes = tree.xpath(
+        "//*[@itemscope][contains(@itemtype,'Article') or contains(@itemtype,'BlogPosting')]"
+    )
+    author_scope = scopes[0] if scopes else None
+    for element in tree.xpath("//*[@itemprop]")[:2000]:
+        prop = (element.get("itemprop") or "").strip()
+        if element.tag == "meta":
+            continue  # already read with the <meta> tags
+        value = element.get("datetime") or element.get("content")
+        if prop == "datePublished":
+            meta.published.append(value or _element_text(element))
+        elif prop == "dateModified":
+            meta.modified.append(value or _element_text(element))
+        elif prop == "author":
+            if author_scope is not None and author_scope not in element.iterancestors():
+                continue  # an author of a comment or of a teaser for another article
+            if author_scope is None and microdata_authors:
+                continue  # without an article scope only the first author is trusted
+            names = element.xpath(".//*[@itemprop='name']")
+            text = _element_text(names[0]) if names else (value or _element_text(element))
+            if text and len(text) < 200:
+                microdata_authors.append(text)
+        elif prop == "headline" and not meta.titles:
+            meta.titles.append(_element_text(element))
+    meta.author_groups.append(microdata_authors)
+    times = tree.xpath("//time[@datetime]")
+    published_times = [t for t in times if t.get("pubdate") is not None
+                       or "publish" in (t.get("class") or "").lower()]
+    for element in published_times or times[:1]:
+        meta.published.append(element.get("datetime", ""))
+    for href in meta.canonical_urls[:]:
+        absolute = urljoin(url, href) if url else href
+        if absolute != href:
+            meta.canonical_urls[meta.canonical_urls.index(href)] = absolute
+
+
+_BYLINE_XPATH = (
+    "//a[@rel='author'] | //*[@itemprop='author'] | //*[contains(@class,'byline')"
+    " or contains(@class,'author') or contains(@class,'autor') or contains(@id,'author')]"
+    "[not(self::body or self::html or self::article or self::main)]"
+    "[not(ancestor::*[contains(@class,'comment') or contains(@id,'comment')])]"
+)
+
+
+def visible_bylines(tree: HtmlElement) -> list[str]:
+    """Texts of visible bylines (rel=author links, elements whose class says author/byline,
+    outside comment sections), in document order; the first ones are the article's."""
+    found: list[str] = []
+    try:
+        elements = tree.xpath(_BYLINE_XPATH)
+    except (ValueError, TypeError):
+        return found
+    for element in elements[:30]:
+        text = _element_text(element)
+        if text and len(text) < 150 and text not in found:
+            found.append(text)
+    return found
+
+
+def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
+    """All metadata candidates of a parsed page. Never raises on odd markup."""
+    meta = PageMetadata()
+    for step in (_from_json_ld, _from_meta_tags):
+        try:
+            step(tree, meta)
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            continue
+    with contextlib.suppress(ValueError, TypeError, AttributeError):
+        _from_document(tree, meta, url)
+    return meta
+
+
+def first(values: list[str]) -> str | None:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
