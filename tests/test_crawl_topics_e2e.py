@@ -11,7 +11,16 @@ from sqlalchemy import select, update
 
 from newswatch.demo.server import Page, SiteServer
 from newswatch.store import models
-from tests.crawl_site import PARAGRAPHS, archive, article_html, crawl, rss, write_sources, xml_page
+from tests.crawl_site import (
+    PARAGRAPHS,
+    archive,
+    article_html,
+    crawl,
+    rss,
+    run_newswatch,
+    write_sources,
+    xml_page,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -149,6 +158,8 @@ def test_only_topics_stores_matching_articles_and_does_not_refetch_the_others(
         seen = session.scalars(select(models.SeenUrl)).all()
     assert [(s.url, s.reason) for s in seen] == [(site.url("/artikel/haushalt.html"), "off_topic")]
     assert len(site.requests_for("/artikel/haushalt.html")) == 1
+    check = run_newswatch("check", "--db", db_url, cwd=tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_an_explicitly_named_missing_topics_file_is_a_config_error(
