@@ -14,6 +14,7 @@ from typing import Literal, Protocol
 
 from newswatch.article import Article
 from newswatch.pages import FetchedPage
+from newswatch.topics.matching import TopicMatchResult
 
 SaveStatus = Literal["new", "changed", "unchanged"]
 
@@ -34,11 +35,23 @@ class CrawlArchive(Protocol):
         ...
 
     def is_known(self, url: str) -> bool:
-        """Whether the archive already tracks an article under this canonical URL."""
+        """Whether the archive already tracks an article under this canonical URL, or has seen
+        it and chose not to store it (:meth:`remember_seen`)."""
         ...
 
-    def save(self, article: Article, page: FetchedPage) -> SaveStatus:
-        """Store one extracted article (a new article, a new version, or unchanged)."""
+    def save(
+        self,
+        article: Article,
+        page: FetchedPage,
+        topic_results: Sequence[TopicMatchResult] = (),
+    ) -> SaveStatus:
+        """Store one extracted article (a new article, a new version, or unchanged); for a new
+        or changed version, record ``topic_results`` (one per topic) as its topic matches."""
+        ...
+
+    def remember_seen(self, url: str, *, source_name: str, seen_at: datetime) -> None:
+        """Remember a fetched URL that was not stored (``--only-topics``: matched no topic), so
+        that :meth:`is_known` is true for it on later runs."""
         ...
 
     def not_modified(

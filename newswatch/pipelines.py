@@ -15,6 +15,7 @@ from newswatch.discovery import choose_article_url, declared_canonical_url
 from newswatch.extract import extract_article
 from newswatch.pages import FetchedPage, Gone, NotModified
 from newswatch.store.errors import StoreError
+from newswatch.topics.matching import CompiledTopic, match_topics
 
 logger = logging.getLogger(__name__)
 
@@ -22,17 +23,28 @@ logger = logging.getLogger(__name__)
 class ArticlePipeline:
     """Extract each fetched page and save it; record 304s and gone articles.
 
-    Uses the spider's archive (one engine per crawl). Failures are counted per kind
-    (``newswatch/errors/extract``, ``newswatch/errors/store``) and logged; one bad page never
+    Uses the spider's archive (one engine per crawl) and topics: each saved article is matched
+    against them and a new or changed version gets its ``topic_matches``; with ``only_topics``
+    an article that matches no topic is not stored, only remembered as seen. Failures are
+    counted per kind (``newswatch/errors/extract``, ``newswatch/errors/store``) and logged; one
+    bad page never
     stops the crawl, and each article is saved in its own transaction.
     """
 
     def __init__(
-        self, archive: CrawlArchive, sources: dict[str, SourceConfig], stats: StatsCollector
+        self,
+        archive: CrawlArchive,
+        sources: dict[str, SourceConfig],
+        stats: StatsCollector,
+        *,
+        topics: tuple[CompiledTopic, ...] = (),
+        only_topics: bool = False,
     ) -> None:
         self.archive = archive
         self.sources = sources
         self.stats = stats
+        self.topics = topics
+        self.only_topics = only_topics
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -40,7 +52,13 @@ class ArticlePipeline:
         if spider is None or getattr(spider, "archive", None) is None:
             raise RuntimeError("ArticlePipeline needs a spider with an archive (NewsSpider)")
         assert crawler.stats is not None
-        return cls(spider.archive, spider.sources_by_name, crawler.stats)
+        return cls(
+            spider.archive,
+            spider.sources_by_name,
+            crawler.stats,
+            topics=tuple(getattr(spider, "topics", ())),
+            only_topics=bool(getattr(spider, "only_topics", False)),
+        )
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, FetchedPage):
@@ -84,8 +102,19 @@ class ArticlePipeline:
             article.canonical_url = page.recheck_url
         if not article.language and source.language:
             article.language = source.language
-        # (topics: matched here once newswatch.topics lands)
-        status = self._guarded("saved", lambda: self.archive.save(article, page))
+        results = match_topics(self.topics, article, source_name=source.name)
+        if self.only_topics and page.recheck_url is None and not any(r.matched for r in results):
+            # a new article off every topic; archived articles keep getting their versions
+            self.stats.inc_value("newswatch/skipped/off_topic")
+            for url in dict.fromkeys([article.canonical_url or page.url, page.url]):
+                self._guarded(
+                    "seen",
+                    lambda url=url: self.archive.remember_seen(
+                        url, source_name=source.name, seen_at=page.fetched_at
+                    ),
+                )
+            return
+        status = self._guarded("saved", lambda: self.archive.save(article, page, results))
         if status is not None:
             self.stats.inc_value(f"newswatch/{status}")
 

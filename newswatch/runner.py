@@ -20,6 +20,7 @@ from newswatch.archive import CrawlArchive
 from newswatch.config import CrawlConfig, SourceConfig
 from newswatch.settings import settings_for
 from newswatch.spiders.news import NewsSpider
+from newswatch.topics.matching import CompiledTopic
 
 logger = logging.getLogger("newswatch.crawl")
 
@@ -99,8 +100,11 @@ def run_crawl(
     progress: bool = False,
     recheck_all: bool = False,
     follow: bool = False,
+    topics: Sequence[CompiledTopic] = (),
+    only_topics: bool = False,
 ) -> CrawlResult:
-    """Crawl ``sources`` into ``archive``; blocks until done or stopped (SIGINT/SIGTERM).
+    """Crawl ``sources`` into ``archive``, tagging versions with ``topics`` (and storing only
+    matching new articles with ``only_topics``); blocks until done or stopped (SIGINT/SIGTERM).
 
     With ``crawl.redis_url`` this process is one worker on the shared frontier; ``follow``
     keeps it polling the frontier after it is drained."""
@@ -110,7 +114,13 @@ def run_crawl(
     crawler = process.create_crawler(NewsSpider)
     failures: list[str] = []
     deferred = process.crawl(
-        crawler, sources=sources, crawl_config=crawl, archive=archive, recheck_all=recheck_all
+        crawler,
+        sources=sources,
+        crawl_config=crawl,
+        archive=archive,
+        recheck_all=recheck_all,
+        topics=topics,
+        only_topics=only_topics,
     )
     deferred.addErrback(lambda failure: failures.append(failure.getErrorMessage()))
     ticker = _start_progress(crawler) if progress else None

@@ -3,7 +3,7 @@ article, next_check_at computed from the re-check ladder."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -26,6 +26,9 @@ from newswatch.store import (
     save_article,
     session_factory,
 )
+from newswatch.store.seen import is_seen_url, remember_seen_url
+from newswatch.topics.matching import TopicMatchResult
+from newswatch.topics.store import record_topic_matches
 
 
 class StoreArchive:
@@ -38,13 +41,17 @@ class StoreArchive:
         crawl_config: CrawlConfig,
         sources: Sequence[SourceConfig],
         owns_engine: bool = False,
+        topic_ids: Mapping[str, int] | None = None,
     ) -> None:
+        """``topic_ids`` (from :func:`newswatch.topics.store.sync_topics`) resolve the topic
+        names of match results passed to :meth:`save`."""
         self.engine = engine
         self.sessions: sessionmaker[Session] = session_factory(engine)
         self.ladder = crawl_config.recheck_ladder
         self.default_max_age = timedelta(days=crawl_config.max_age_days)
         self.max_ages = {s.name: s.max_age for s in sources}
         self.owns_engine = owns_engine
+        self.topic_ids = dict(topic_ids or {})
 
     @classmethod
     def open(
@@ -71,9 +78,23 @@ class StoreArchive:
             found = session.scalar(
                 select(models.Article.id).where(models.Article.canonical_url == url)
             )
-        return found is not None
+            return found is not None or is_seen_url(session, url)
 
-    def save(self, article: Article, page: FetchedPage) -> SaveStatus:
+    def remember_seen(self, url: str, *, source_name: str, seen_at: datetime) -> None:
+        with self.sessions() as session:
+            remember_seen_url(
+                session, url, source_name=source_name, seen_at=seen_at, reason="off_topic"
+            )
+            session.commit()
+
+    def save(
+        self,
+        article: Article,
+        page: FetchedPage,
+        topic_results: Sequence[TopicMatchResult] = (),
+    ) -> SaveStatus:
+        """Save (one transaction), then record the topic matches of a new or changed version in
+        a second, short one (idempotent: ``newswatch topics rematch`` repairs a crash between)."""
         url = article.canonical_url or article.url
         with self.sessions() as session:
             outcome = save_article(
@@ -87,6 +108,16 @@ class StoreArchive:
                 next_check_at=self._next_check(session, url, page.source_name, page.fetched_at),
             )
             session.commit()
+            if topic_results and outcome.status != "unchanged":
+                record_topic_matches(
+                    session,
+                    article_id=outcome.article_id,
+                    version_id=outcome.version_id,
+                    results=topic_results,
+                    topic_ids=self.topic_ids or None,
+                    now=page.fetched_at,
+                )
+                session.commit()
         return outcome.status
 
     def not_modified(

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 from newswatch.article import Article as ArticleData
 from newswatch.store import ensure_schema, make_engine, save_article, session_factory
 from newswatch.store.models import Article, Base
-from newswatch.stories.models import StoriesBase, ensure_stories_schema
 
 T0 = datetime(2025, 1, 21, 9, 0, tzinfo=UTC)
 
@@ -52,11 +51,10 @@ def _postgres_database() -> Iterator[str]:
 
 @contextmanager
 def shared_archive(backend: str, directory: Path) -> Iterator[Engine]:
-    """A migrated archive, with the stories tables, for the tests of one module."""
+    """A migrated archive for the tests of one module."""
     with _postgres_database() if backend == "postgres" else _sqlite(directory) as url:
         engine = make_engine(url)
         ensure_schema(engine)
-        ensure_stories_schema(engine)
         try:
             yield engine
         finally:
@@ -79,7 +77,7 @@ def fresh_session(engine: Engine) -> Iterator[Session]:
 
 
 def _empty(engine: Engine) -> None:
-    tables = [*Base.metadata.sorted_tables, *StoriesBase.metadata.sorted_tables]
+    tables = Base.metadata.sorted_tables
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             names = ", ".join(table.name for table in tables)

@@ -9,6 +9,7 @@ from datetime import datetime
 from newswatch.archive import RecheckTarget, SaveStatus
 from newswatch.article import Article
 from newswatch.pages import FetchedPage
+from newswatch.topics.matching import TopicMatchResult
 
 
 @dataclass
@@ -19,6 +20,9 @@ class MemoryArchive:
     not_modified_urls: list[str] = field(default_factory=list)
     gone_urls: list[str] = field(default_factory=list)
     due_asked_at: list[datetime] = field(default_factory=list)
+    #: topic results passed with each save, in save order
+    topic_results: list[list[TopicMatchResult]] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)
 
     def due_rechecks(self, now: datetime, sources: Sequence[str]) -> list[RecheckTarget]:
         self.due_asked_at.append(now)
@@ -27,12 +31,22 @@ class MemoryArchive:
     def is_known(self, url: str) -> bool:
         return url in self.known
 
-    def save(self, article: Article, page: FetchedPage) -> SaveStatus:
+    def save(
+        self,
+        article: Article,
+        page: FetchedPage,
+        topic_results: Sequence[TopicMatchResult] = (),
+    ) -> SaveStatus:
         url = article.canonical_url or article.url
         status: SaveStatus = "unchanged" if url in self.known else "new"
         self.known.add(url)
         self.saved.append(article)
+        self.topic_results.append(list(topic_results))
         return status
+
+    def remember_seen(self, url: str, *, source_name: str, seen_at: datetime) -> None:
+        self.seen.append(url)
+        self.known.add(url)
 
     def not_modified(
         self,

@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import Engine, create_engine, text
 
 from newswatch.store import finish_run, models, save_article, session_factory, start_run
+from newswatch.stories.models import BodySignature, SignatureBand, Story, StoryMember
 from tests.store_samples import FETCHED_AT, GERMAN_BODY, english_article, german_article
 
 HTML_V1 = b"<html><body><h1>Stargate</h1><p>500 Milliarden Dollar</p></body></html>"
@@ -78,9 +79,42 @@ def populate(engine: Engine) -> SampleIds:
             article_id=second.article_id,
             matched_terms=["stargate"],
             hit_count=3,
+            term_hits={"stargate": 3},
             matched_at=FETCHED_AT,
         )
         session.add(match)
+        session.add(
+            models.SeenUrl(
+                url="https://www.tagesschau.de/sport/bundesliga-100.html",
+                reason="off_topic",
+                first_seen_at=FETCHED_AT,
+                last_seen_at=FETCHED_AT,
+            )
+        )
+        story = Story(
+            title=EDITED_TITLE,
+            article_count=1,
+            source_count=1,
+            created_at=FETCHED_AT,
+            updated_at=FETCHED_AT,
+        )
+        session.add(story)
+        session.flush()
+        session.add_all(
+            [
+                StoryMember(
+                    article_id=second.article_id,
+                    story_id=story.id,
+                    version_id=second.version_id,
+                    similarity=1.0,
+                    joined_at=FETCHED_AT,
+                ),
+                BodySignature(
+                    article_id=second.article_id, version_id=second.version_id, signature=[1, 2]
+                ),
+                SignatureBand(band_key="0:abc", article_id=second.article_id),
+            ]
+        )
         session.commit()
         finished = start_run(session, host="crawler-1", pid=4242, sources=["tagesschau"])
         finish_run(session, finished, status="finished", counters={"pages": 3, "new": 3})

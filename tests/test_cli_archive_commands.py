@@ -172,3 +172,50 @@ def test_stories_cluster_then_list(runner: CliRunner, db_url: str) -> None:
     assert listed.exit_code == 0, listed.output
     (line,) = listed.stdout.splitlines()
     assert line.endswith("2 sources  2 articles  Article https://a.example/1")
+
+
+def test_search_by_topic_lists_the_topics_articles_with_or_without_words(
+    runner: CliRunner, archive_url: str
+) -> None:
+    runner.invoke(main, ["topics", "rematch", "--db", archive_url])
+
+    by_topic = runner.invoke(main, ["search", "--db", archive_url, "--topic", "stargate"])
+    with_words = runner.invoke(
+        main, ["search", "SoftBank", "--db", archive_url, "--topic", "chips"]
+    )
+
+    assert by_topic.exit_code == 0, by_topic.output
+    assert "https://heise.example/stargate" in by_topic.stdout
+    assert "https://reuters.example/chips" not in by_topic.stdout
+    assert with_words.stdout == ""
+    assert "no matching articles" in with_words.stderr
+
+
+def test_search_by_an_unknown_topic_is_one_line_and_exit_1(
+    runner: CliRunner, archive_url: str
+) -> None:
+    result = runner.invoke(main, ["search", "Stargate", "--db", archive_url, "--topic", "nope"])
+    assert result.exit_code == 1
+    assert "no topic named 'nope'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_search_needs_words_or_a_topic(runner: CliRunner, archive_url: str) -> None:
+    result = runner.invoke(main, ["search", "--db", archive_url])
+    assert result.exit_code == 2
+    assert "give a QUERY, a --topic, or both" in result.output
+
+
+def test_show_prints_the_topics_and_hits_per_term_under_each_version(
+    runner: CliRunner, archive_url: str
+) -> None:
+    runner.invoke(main, ["topics", "rematch", "--db", archive_url])
+
+    result = runner.invoke(main, ["show", "https://heise.example/stargate", "--db", archive_url])
+
+    assert result.exit_code == 0, result.output
+    timeline = result.stdout.split("2 version(s):\n")[1].splitlines()
+    assert timeline[0].startswith("  v1 ") and "first version" in timeline[0]
+    assert timeline[1].startswith("  v2 ") and "changed body" in timeline[1]
+    assert timeline[2] == "        topic stargate: Stargate×2, OpenAI×1, SoftBank×1"
+    assert len(timeline) == 3

@@ -11,6 +11,7 @@ from newswatch.config import SourceConfig
 from newswatch.pages import FetchedPage, Gone, NotModified
 from newswatch.pipelines import ArticlePipeline
 from newswatch.spiders.news import NewsSpider
+from newswatch.topics import compile_topics, parse_topics
 from tests.crawl_fakes import MemoryArchive
 from tests.crawl_site import article_html
 
@@ -20,9 +21,17 @@ SOURCE = SourceConfig(
 NOW = datetime(2025, 1, 22, 9, 0, tzinfo=UTC)
 
 
-def make_pipeline(archive: MemoryArchive) -> tuple[ArticlePipeline, NewsSpider]:
+AI_INVESTMENT = compile_topics(
+    parse_topics('[[topic]]\nname = "ai-investment"\nquery = "Rechenzentr* AND Milliarden"\n')
+)
+ELECTIONS = compile_topics(parse_topics('[[topic]]\nname = "elections"\nquery = "Wahl*"\n'))
+
+
+def make_pipeline(
+    archive: MemoryArchive, **spider_args: object
+) -> tuple[ArticlePipeline, NewsSpider]:
     crawler = get_crawler(NewsSpider, {})
-    spider: NewsSpider = crawler._create_spider(sources=[SOURCE], archive=archive)
+    spider: NewsSpider = crawler._create_spider(sources=[SOURCE], archive=archive, **spider_args)
     crawler.spider = spider
     return ArticlePipeline.from_crawler(crawler), spider
 
@@ -93,7 +102,7 @@ def test_an_archive_error_is_counted_and_does_not_stop_the_crawl() -> None:
     from sqlalchemy.exc import OperationalError
 
     class BrokenArchive(MemoryArchive):
-        def save(self, article, page):  # type: ignore[no-untyped-def]
+        def save(self, article, page, topic_results=()):  # type: ignore[no-untyped-def]
             raise OperationalError("INSERT ...", {}, Exception("database is locked"))
 
     pipeline, spider = make_pipeline(BrokenArchive())
@@ -105,3 +114,47 @@ def test_an_archive_error_is_counted_and_does_not_stop_the_crawl() -> None:
 def test_broken_html_never_raises(body: bytes) -> None:
     pipeline, _ = make_pipeline(MemoryArchive())
     pipeline.process_item(page("https://www.heise.de/news/kaputt.html", body))
+
+
+def test_each_saved_article_is_matched_against_the_topics_on_title_teaser_and_body() -> None:
+    archive = MemoryArchive()
+    pipeline, _ = make_pipeline(archive, topics=[*AI_INVESTMENT, *ELECTIONS])
+
+    pipeline.process_item(page("https://www.heise.de/news/rz-1.html", article_html("Stargate")))
+
+    (results,) = archive.topic_results
+    by_topic = {r.topic: r for r in results}
+    assert by_topic["ai-investment"].matched
+    assert by_topic["ai-investment"].terms == {"Rechenzentr*": 1, "Milliarden": 1}
+    assert not by_topic["elections"].matched
+
+
+def test_only_topics_remembers_an_off_topic_article_as_seen_instead_of_saving_it() -> None:
+    archive = MemoryArchive()
+    pipeline, spider = make_pipeline(archive, topics=ELECTIONS, only_topics=True)
+
+    pipeline.process_item(page("https://www.heise.de/news/rz-2.html", article_html("Stargate")))
+
+    assert archive.saved == []
+    assert archive.seen == ["https://www.heise.de/news/rz-2.html"]
+    assert stat(spider, "skipped/off_topic") == 1
+
+
+def test_only_topics_saves_a_matching_article() -> None:
+    archive = MemoryArchive()
+    pipeline, _ = make_pipeline(archive, topics=AI_INVESTMENT, only_topics=True)
+
+    pipeline.process_item(page("https://www.heise.de/news/rz-3.html", article_html("Stargate")))
+
+    assert [a.title for a in archive.saved] == ["Stargate"]
+    assert archive.seen == []
+
+
+def test_only_topics_keeps_versioning_an_archived_article_that_left_the_topic() -> None:
+    archive = MemoryArchive()
+    pipeline, _ = make_pipeline(archive, topics=ELECTIONS, only_topics=True)
+    url = "https://www.heise.de/news/rz-4.html"
+
+    pipeline.process_item(page(url, article_html("Stargate"), recheck_url=url))
+
+    assert [a.title for a in archive.saved] == ["Stargate"]

@@ -112,3 +112,48 @@ def test_down_and_up_again_on_a_populated_database_keeps_data_and_search(engine:
             (english_article().canonical_url, 1, "example"),
             (german_article().canonical_url, 2, "tagesschau"),
         ]
+
+
+def test_every_revision_steps_down_and_up_again(engine: Engine) -> None:
+    from alembic.script import ScriptDirectory
+
+    revisions = [
+        r.revision
+        for r in reversed(
+            list(ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions())
+        )
+    ]
+    migrate.upgrade(engine)
+    for revision in reversed(revisions[:-1]):
+        migrate.downgrade(engine, revision)
+        assert migrate.current(engine) == revision
+    for revision in revisions[1:]:
+        migrate.upgrade(engine, revision)
+        assert migrate.current(engine) == revision
+    with engine.begin() as conn:
+        command.check(migrate.alembic_config(conn))
+
+
+def test_stories_tables_made_on_demand_by_older_newswatch_are_kept_by_the_upgrade(
+    engine: Engine,
+) -> None:
+    migrate.upgrade(engine, "0004")
+    stories_tables = [
+        models.Base.metadata.tables[name]
+        for name in ("stories", "story_members", "body_signatures", "signature_bands")
+    ]
+    models.Base.metadata.create_all(engine, tables=stories_tables)  # as newswatch 0.x did
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO stories (title, article_count, source_count, created_at, updated_at)"
+                " VALUES ('Stargate', 0, 0, '2025-01-21 09:00:00', '2025-01-21 09:00:00')"
+            )
+        )
+
+    migrate.upgrade(engine)
+
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT title FROM stories")) == "Stargate"
+    with engine.begin() as conn:
+        command.check(migrate.alembic_config(conn))

@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
+from sqlalchemy import select
 
 from newswatch.cli import main
 from newswatch.cli.database import StoreCommandError, open_session
 from newswatch.cli.options import db_option
 from newswatch.store import models
-from newswatch.store.lookup import article_versions, find_article
+from newswatch.store.lookup import VersionTopic, article_versions, find_article, version_topics
 from newswatch.store.search import search as search_archive
 from newswatch.store.textdiff import PARAGRAPH_BREAK, WordChange, word_diff
 
@@ -41,8 +42,13 @@ def _when(value: datetime | None) -> str:
 
 
 @main.command()
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
 @click.option("--source", metavar="NAME", help="Only articles of this source.")
+@click.option(
+    "--topic",
+    metavar="NAME",
+    help="Only articles with a version that matched this topic (QUERY may then be left out).",
+)
 @click.option(
     "--since",
     type=AwareDateTime(),
@@ -54,6 +60,7 @@ def _when(value: datetime | None) -> str:
 def search(
     query: tuple[str, ...],
     source: str | None,
+    topic: str | None,
     since: datetime | None,
     lang: str | None,
     limit: int,
@@ -63,9 +70,24 @@ def search(
 
     Newest first. Case is ignored; punctuation and search syntax are treated as spaces.
     """
+    if not query and topic is None:
+        raise click.UsageError("give a QUERY, a --topic, or both")
     with open_session(db_url) as session:
+        if topic is not None and not session.scalar(
+            select(models.Topic.id).where(models.Topic.name == topic)
+        ):
+            raise StoreCommandError(
+                f"no topic named {topic!r} in the archive (topics are recorded by "
+                "`newswatch crawl` or `newswatch topics rematch`)"
+            )
         hits = search_archive(
-            session, " ".join(query), source=source, since=since, lang=lang, limit=limit
+            session,
+            " ".join(query),
+            source=source,
+            since=since,
+            lang=lang,
+            topic=topic,
+            limit=limit,
         )
     if not hits:
         click.echo("no matching articles", err=True)
@@ -88,6 +110,7 @@ def show(article_ref: str, db_url: str | None) -> None:
         article = find_article(session, article_ref)
         versions = article_versions(session, article.id)
         source = article.source.name if article.source else "-"
+        topics = version_topics(session, article.id)
     latest = versions[-1] if versions else None
     rows = [
         ("url", article.canonical_url),
@@ -118,6 +141,15 @@ def show(article_ref: str, db_url: str | None) -> None:
             f"  v{version.version_no:<3} {_when(version.fetched_at)}  "
             f"{version.word_count:>6} words  {_describe_change(version)}"
         )
+        for match in topics.get(version.id, []):
+            click.echo(f"        topic {match.topic}: {_describe_terms(match)}")
+
+
+def _describe_terms(match: VersionTopic) -> str:
+    """Terms in query order (PostgreSQL's JSONB does not keep the order of ``term_hits``)."""
+    if not match.term_hits:
+        return ", ".join(match.terms) or "-"
+    return ", ".join(f"{term}×{match.term_hits.get(term, 0)}" for term in match.terms)
 
 
 def _describe_change(version: models.ArticleVersion) -> str:

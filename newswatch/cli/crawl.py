@@ -34,6 +34,15 @@ from newswatch.scheduling import (
     cron_line,
     default_lock_path,
 )
+from newswatch.topics import (
+    TOPICS_ENV_VAR,
+    CompiledTopic,
+    TopicConfigError,
+    TopicSyntaxError,
+    compile_topics,
+    load_topics,
+    resolve_topics_path,
+)
 
 if TYPE_CHECKING:
     from newswatch.archive import CrawlArchive
@@ -94,6 +103,20 @@ def _load(sources_path: str | None) -> NewswatchConfig:
     "not only those that are due.",
 )
 @click.option(
+    "--topics",
+    "topics_path",
+    metavar="PATH",
+    default=None,
+    help="topics.toml to tag articles with (default: $NEWSWATCH_TOPICS, else ./topics.toml "
+    "if it exists; without one, no tagging).",
+)
+@click.option(
+    "--only-topics",
+    is_flag=True,
+    help="Store only new articles that match at least one topic; remember the others as seen "
+    "so they are not fetched again.",
+)
+@click.option(
     "--check",
     "check_only",
     is_flag=True,
@@ -118,6 +141,8 @@ def crawl(
     sources_path: str | None,
     log_file: Path | None,
     recheck_now: bool,
+    topics_path: str | None,
+    only_topics: bool,
     check_only: bool,
     seed_only: bool,
     follow: bool,
@@ -129,6 +154,7 @@ def crawl(
     from newswatch import store
     from newswatch.runner import CrawlResult, format_summary, run_crawl
     from newswatch.store_archive import StoreArchive
+    from newswatch.topics.store import sync_topics
 
     config = _load(sources_path)
     try:
@@ -145,6 +171,9 @@ def crawl(
         )
     if seed_only and follow:
         _fail("--seed and --follow exclude each other", EXIT_USAGE)
+    topics = _load_topics(topics_path)
+    if only_topics and not topics:
+        _fail("--only-topics needs topics: give --topics PATH or write ./topics.toml", EXIT_USAGE)
     try:
         url = store.resolve_database_url(db_url)
         engine = store.make_engine(url)
@@ -178,10 +207,20 @@ def crawl(
         if check_only:
             frontier_note = f"; frontier {crawl_config.redis_prefix!r} OK" if shared else ""
             click.echo(
-                f"{config.path}: {len(sources)} source(s) OK; database {safe} OK{frontier_note}"
+                f"{config.path}: {len(sources)} source(s) OK; {len(topics)} topic(s) OK; "
+                f"database {safe} OK{frontier_note}"
             )
             return
-        archive = StoreArchive(engine, crawl_config=crawl_config, sources=sources)
+        sessions = store.session_factory(engine)
+        try:
+            with sessions() as session:
+                topic_ids = sync_topics(session, [t.config for t in topics])
+                session.commit()
+        except SQLAlchemyError as exc:
+            _fail(f"cannot record the topics in {safe}: {_first_line(exc)}", EXIT_DATABASE)
+        archive = StoreArchive(
+            engine, crawl_config=crawl_config, sources=sources, topic_ids=topic_ids
+        )
         if seed_only:
             assert frontier is not None
             seeded = _seed(frontier, crawl_config, sources, archive, recheck_now)
@@ -192,7 +231,6 @@ def crawl(
                     "busy); not seeding",
                     EXIT_LOCKED,
                 )
-        sessions = store.session_factory(engine)
         try:
             with sessions() as session:
                 run_id = store.start_run(
@@ -216,6 +254,8 @@ def crawl(
                     progress=sys.stderr.isatty(),
                     recheck_all=recheck_now,
                     follow=follow,
+                    topics=topics,
+                    only_topics=only_topics,
                 )
             except Exception as exc:  # the crawl could not run at all; record it, no traceback
                 logger.exception("The crawl could not run")
@@ -300,6 +340,20 @@ def _seed_counters(seeded: SeedResult | None) -> dict[str, Any]:
         "skipped": {},
         "errors": {},
     }
+
+
+def _load_topics(option: str | None) -> list[CompiledTopic]:
+    """Topics to tag with, validated before anything runs. No topics file at the default place
+    means no tagging; a file named by --topics or $NEWSWATCH_TOPICS must exist."""
+    path = resolve_topics_path(option)
+    explicit = bool(option or os.environ.get(TOPICS_ENV_VAR))
+    if not explicit and not path.exists():
+        return []
+    try:
+        return compile_topics(load_topics(path))
+    except (TopicConfigError, TopicSyntaxError) as exc:
+        _fail(str(exc), EXIT_USAGE)
+        raise  # unreachable
 
 
 def _first_line(exc: SQLAlchemyError) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from newswatch.cli import main
 from newswatch.cli.database import open_session
 from newswatch.cli.options import db_option
-from newswatch.stories.models import Story, StoryMember, ensure_stories_schema
+from newswatch.stories.models import Story, StoryMember
 from newswatch.stories.store import ClusterReport, cluster_archive
 
 
@@ -35,8 +35,6 @@ def cluster_command(batch_size: int, db_url: str | None) -> None:
         click.echo(f"batch {report.batches}: {report.articles_checked} articles checked", err=True)
 
     with open_session(db_url) as session:
-        ensure_stories_schema(session.get_bind())
-        session.commit()
         report = cluster_archive(session, batch_size=batch_size, on_batch=progress)
         stories = session.scalar(select(func.count()).select_from(Story)) or 0
         members = session.scalar(select(func.count()).select_from(StoryMember)) or 0
@@ -59,8 +57,6 @@ def cluster_command(batch_size: int, db_url: str | None) -> None:
 def list_command(min_sources: int, limit: int, db_url: str | None) -> None:
     """The most recently updated stories, with their number of sources and articles."""
     with open_session(db_url) as session:
-        ensure_stories_schema(session.get_bind())
-        session.commit()
         stories = session.scalars(
             select(Story)
             .where(Story.source_count >= min_sources)

@@ -38,6 +38,7 @@ from newswatch.discovery import (
 from newswatch.discovery.dates import is_too_old
 from newswatch.pages import FetchedPage, Gone, NotModified
 from newswatch.settings import settings_for
+from newswatch.topics.matching import CompiledTopic
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ class NewsSpider(Spider):
         crawl_config: CrawlConfig | None = None,
         archive: CrawlArchive | None = None,
         recheck_all: bool = False,
+        topics: Sequence[CompiledTopic] = (),
+        only_topics: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -71,6 +74,10 @@ class NewsSpider(Spider):
         self.archive = archive
         self.owns_archive = False
         self.recheck_all = recheck_all
+        #: compiled topics the pipeline tags each new or changed version with
+        self.topics: tuple[CompiledTopic, ...] = tuple(topics)
+        #: store only articles that match a topic (remember the others as seen)
+        self.only_topics = only_topics
         self._seen_sitemaps: set[str] = set()
         self._requested: set[str] = set()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -43,3 +45,36 @@ def article_versions(session: Session, article_id: int) -> list[models.ArticleVe
         .order_by(models.ArticleVersion.version_no)
     )
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class VersionTopic:
+    """One topic a version matched, with the evidence (``term_hits`` may be empty on rows
+    recorded before per-term counts existed)."""
+
+    topic: str
+    terms: list[str]
+    term_hits: dict[str, int]
+    hit_count: int
+
+
+def version_topics(session: Session, article_id: int) -> dict[int, list[VersionTopic]]:
+    """``{version id: topics it matched}`` for one article, topics by name."""
+    rows = session.execute(
+        select(
+            models.TopicMatch.version_id,
+            models.Topic.name,
+            models.TopicMatch.matched_terms,
+            models.TopicMatch.term_hits,
+            models.TopicMatch.hit_count,
+        )
+        .join(models.Topic, models.Topic.id == models.TopicMatch.topic_id)
+        .where(models.TopicMatch.article_id == article_id)
+        .order_by(models.TopicMatch.version_id, models.Topic.name)
+    )
+    found: dict[int, list[VersionTopic]] = {}
+    for version_id, name, terms, term_hits, hit_count in rows:
+        found.setdefault(version_id, []).append(
+            VersionTopic(name, list(terms or []), dict(term_hits or {}), hit_count)
+        )
+    return found

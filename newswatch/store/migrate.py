@@ -38,7 +38,15 @@ MIGRATIONS_DIR = _find_migrations_dir()
 #: Database objects that the migrations manage by hand (full-text search, views).
 FULLTEXT_TABLE = "article_search"
 UNMANAGED_TABLE_PREFIX = FULLTEXT_TABLE + "_"  # FTS5 shadow tables: article_search_data, ...
-UNMANAGED_NAMES = frozenset({FULLTEXT_TABLE, "latest_versions", "ix_article_versions_fulltext"})
+UNMANAGED_NAMES = frozenset(
+    {
+        FULLTEXT_TABLE,
+        "latest_versions",
+        "article_timeline",
+        "topic_articles",
+        "ix_article_versions_fulltext",
+    }
+)
 
 #: Any constant: serialises concurrent upgrades of one PostgreSQL database.
 _PG_MIGRATION_LOCK = 7_316_524_001

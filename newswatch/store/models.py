@@ -163,7 +163,27 @@ class TopicMatch(Base):
     )
     matched_terms: Mapped[list[str]] = mapped_column(default=list)
     hit_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: hits per matched term, ``{term as written in the query: hits}``
+    term_hits: Mapped[dict[str, Any]] = mapped_column(default=dict)
     matched_at: Mapped[datetime]
+
+
+class SeenUrl(Base):
+    """A URL that was fetched but deliberately not archived (``crawl --only-topics``: it matched
+    no topic). Remembered so that later runs do not fetch it again; it is not an article, so
+    ``articles`` keeps its rule "every article has a version"."""
+
+    __tablename__ = "seen_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    #: why it was not stored: "off_topic"
+    reason: Mapped[str] = mapped_column(String(20), default="off_topic")
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
 
 
 class CrawlRun(Base):
@@ -184,3 +204,8 @@ class CrawlRun(Base):
     #: pages, new, changed, unchanged, not_modified, gone, errors: {kind: n}
     counters: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# The stories tables are defined beside their code (newswatch.stories.models) on this Base;
+# importing them here puts them in Base.metadata wherever it is used (Alembic, tests).
+from newswatch.stories import models as _stories_models  # noqa: E402, F401

@@ -76,15 +76,18 @@ def search(
     source: str | None = None,
     since: datetime | None = None,
     lang: str | None = None,
+    topic: str | None = None,
     limit: int = 20,
 ) -> list[SearchHit]:
     """Articles whose latest version contains every word of ``query`` (see module docstring).
 
     ``since`` keeps articles published (or, without a publication date, first seen) at or after
-    it; ``lang`` compares the version's language code case-insensitively.
+    it; ``lang`` compares the version's language code case-insensitively; ``topic`` keeps
+    articles with at least one version that matched that topic (``topic_matches``). With a
+    topic, an empty query lists the topic's articles.
     """
     words = query_words(query)
-    if not words or limit <= 0:
+    if (not words and topic is None) or limit <= 0:
         return []
     version = aliased(models.ArticleVersion, name="v")
     newer = aliased(models.ArticleVersion, name="newer")
@@ -108,11 +111,20 @@ def search(
         .outerjoin(models.Source, models.Source.id == article.source_id)
         .where(version.version_no == latest_no)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if not words:
+        pass
+    elif session.get_bind().dialect.name == "postgresql":
         statement = statement.where(_postgres_match(version, words))
     else:
         statement = statement.where(_sqlite_match(version, words))
     # Stored text has no NUL characters (PostgreSQL cannot hold them): drop them from filters.
+    if topic is not None:
+        tagged = (
+            select(models.TopicMatch.article_id)
+            .join(models.Topic, models.Topic.id == models.TopicMatch.topic_id)
+            .where(models.Topic.name == topic.replace("\x00", ""))
+        )
+        statement = statement.where(article.id.in_(tagged))
     if source is not None:
         statement = statement.where(models.Source.name == source.replace("\x00", ""))
     if lang is not None:

@@ -1,41 +1,30 @@
 """Tables of cross-source stories.
 
-They live on their own declarative base, not on :class:`newswatch.store.models.Base`: the core
-schema is managed by Alembic migrations owned by the store, and these tables are created on
-demand by :func:`ensure_stories_schema` (``CREATE TABLE IF NOT EXISTS`` on both dialects) until
-they are folded into a migration. Foreign keys point at the core tables' columns directly.
+They are registered on the archive's :class:`newswatch.store.models.Base` (which imports this
+module, so ``Base.metadata`` always has them) and created by Alembic migration 0005 like the
+rest of the schema.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Float, ForeignKey, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
-from newswatch.store.models import NAMING_CONVENTION, Article, ArticleVersion
-from newswatch.store.types import JSONType, UTCDateTime
+from newswatch.store.models import Base
+from newswatch.store.types import JSONType
 
-_ARTICLE_ID = Article.__table__.c.id
-_VERSION_ID = ArticleVersion.__table__.c.id
-
-
-class StoriesBase(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), list[int]: JSONType}
-
-
-def ensure_stories_schema(bind: Engine | Connection) -> None:
-    """Create the stories tables where they are missing (the core schema must exist)."""
-    StoriesBase.metadata.create_all(bind, checkfirst=True)
+_ARTICLE_ID = "articles.id"
+_VERSION_ID = "article_versions.id"
 
 
 def _fk(column: Any) -> ForeignKey:
     return ForeignKey(column, ondelete="CASCADE")
 
 
-class Story(StoriesBase):
+class Story(Base):
     """A group of articles that carry the same text (e.g. one agency story on several sites)."""
 
     __tablename__ = "stories"
@@ -49,7 +38,7 @@ class Story(StoriesBase):
     updated_at: Mapped[datetime]
 
 
-class StoryMember(StoriesBase):
+class StoryMember(Base):
     """An article's place in a story (an article is in at most one story)."""
 
     __tablename__ = "story_members"
@@ -63,17 +52,17 @@ class StoryMember(StoriesBase):
     joined_at: Mapped[datetime]
 
 
-class BodySignature(StoriesBase):
+class BodySignature(Base):
     """MinHash signature of the latest clustered version of an article's body."""
 
     __tablename__ = "body_signatures"
 
     article_id: Mapped[int] = mapped_column(_fk(_ARTICLE_ID), primary_key=True)
     version_id: Mapped[int] = mapped_column(_fk(_VERSION_ID), index=True)
-    signature: Mapped[list[int]]
+    signature: Mapped[list[int]] = mapped_column(JSONType)
 
 
-class SignatureBand(StoriesBase):
+class SignatureBand(Base):
     """One LSH band key of a signature: articles sharing a key are near-duplicate candidates."""
 
     __tablename__ = "signature_bands"

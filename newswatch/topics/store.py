@@ -98,7 +98,8 @@ def record_topic_matches(
 ) -> int:
     """Make ``topic_matches`` of one version agree with ``results``; return the matched count.
 
-    A matched result inserts or updates the row (matched terms in query order, total hits); an
+    A matched result inserts or updates the row (matched terms in query order, hits per term and
+    in total); an
     unmatched one deletes that topic's row for this version if there is one, so recording is
     idempotent. Topic names resolve through ``topic_ids`` (from :func:`sync_topics`) or the
     ``topics`` table; an unknown name raises :class:`UnknownTopicError`.
@@ -162,12 +163,18 @@ def _reconcile(
                     article_id=article_id,
                     matched_terms=terms,
                     hit_count=result.hit_count,
+                    term_hits=dict(result.terms),
                     matched_at=now,
                 )
             )
-        elif row.matched_terms != terms or row.hit_count != result.hit_count:
+        elif (
+            row.matched_terms != terms
+            or row.hit_count != result.hit_count
+            or row.term_hits != result.terms
+        ):
             row.matched_terms = terms
             row.hit_count = result.hit_count
+            row.term_hits = dict(result.terms)
             row.matched_at = now
     return matched
 

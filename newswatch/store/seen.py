@@ -1,0 +1,38 @@
+"""URLs fetched but deliberately not archived (``newswatch crawl --only-topics``).
+
+They live in ``seen_urls``, not in ``articles``: an article always has a version, a seen URL
+never has one. The crawler treats a seen URL like a known article and does not fetch it again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from newswatch.store import models
+from newswatch.store.save import _source_id
+
+
+def remember_seen_url(
+    session: Session, url: str, *, source_name: str | None, seen_at: datetime, reason: str
+) -> None:
+    """Record (or refresh ``last_seen_at`` of) one not-archived URL; only flushes."""
+    source_id = _source_id(session, source_name, seen_at) if source_name else None
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(models.SeenUrl).values(
+        url=url, source_id=source_id, reason=reason, first_seen_at=seen_at, last_seen_at=seen_at
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["url"], set_={"last_seen_at": seen_at, "reason": reason}
+        )
+    )
+    session.flush()
+
+
+def is_seen_url(session: Session, url: str) -> bool:
+    """Whether ``url`` was fetched before and deliberately not archived."""
+    return session.scalar(select(models.SeenUrl.id).where(models.SeenUrl.url == url)) is not None
