@@ -20,6 +20,7 @@ from trafilatura.utils import load_html
 from newswatch.article import Article
 from newswatch.clean import clean_article
 from newswatch.clean.normalize import normalize_inline
+from newswatch.extract.ads import remove_ad_blocks
 from newswatch.extract.authors import clean_authors
 from newswatch.extract.body import (
     json_ld_body_is_better,
@@ -196,6 +197,7 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
             header_language = value
     language = first_language([*meta.languages[:1], header_language, *meta.languages[1:]])
 
+    remove_ad_blocks(tree)  # ad text changes between fetches: never body text
     paragraphs: list[str] = []
     if overrides.body_selector:
         paragraphs = paragraphs_in(select(tree, overrides.body_selector))
