@@ -15,8 +15,8 @@ Usage::
     python benchmarks/pipeline.py [--corpus ../shared/corpus] [--limit N] [--rounds R]
                                   [--postgres-url postgresql+psycopg://postgres@127.0.0.1/nw_bench]
 
-The PostgreSQL database must exist and be empty or hold only newswatch tables (they are dropped
-and re-created). Every round stores the pages under fresh URLs, so each save is a new article.
+The PostgreSQL database must exist; its ``public`` schema is dropped and re-created (use a
+database of its own). Every round stores the pages under fresh URLs, so each save is a new article.
 """
 
 from __future__ import annotations
@@ -58,11 +58,9 @@ class NewswatchPipeline:
 
         self.engine = make_engine(database_url)
         if self.engine.dialect.name == "postgresql":
-            from newswatch.store.models import Base
-
-            with self.engine.begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-            Base.metadata.drop_all(self.engine)
+            with self.engine.begin() as connection:  # a fresh archive every run
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+                connection.exec_driver_sql("CREATE SCHEMA public")
         ensure_schema(self.engine)
         self.sessions = session_factory(self.engine)
         configs = load_topics(
