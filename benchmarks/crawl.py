@@ -323,16 +323,20 @@ def measure(command: list[str], cwd: Path, *, database: Path | None = None,
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         samples: list[tuple[int, float]] = []
         next_mark = rss_every
-        while rss_every and database is not None and process.poll() is None:
+        sampling = bool(rss_every and database is not None)
+        while True:  # os.wait4, not Popen.poll: it gives this child's own rusage
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG if sampling else 0)
+            if pid:
+                process.returncode = os.waitstatus_to_exitcode(status)
+                break
             time.sleep(1.0)
-            stored = _stored(database)
+            stored = _stored(database) if database is not None else 0
             if stored >= next_mark:
                 samples.append((stored, _rss_mb(process.pid)))
                 next_mark += rss_every
-        _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     output = log.read_text(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
+    if process.returncode != 0:
         raise RuntimeError(f"{command[2:4]} failed:\n{output[-3000:]}")
     return Run(seconds, usage.ru_maxrss / 1024, output, samples)
 
