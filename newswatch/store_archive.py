@@ -67,8 +67,9 @@ class StoreArchive:
         ]
 
     def is_known(self, url: str) -> bool:
-        with self.sessions() as session:
-            found = session.scalar(
+        # A plain connection, no ORM session: this runs once per discovered URL.
+        with self.engine.connect() as connection:
+            found = connection.scalar(
                 select(models.Article.id).where(models.Article.canonical_url == url)
             )
         return found is not None
