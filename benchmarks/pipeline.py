@@ -22,7 +22,6 @@ database of its own). Every round stores the pages under fresh URLs, so each sav
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import sys
@@ -111,9 +110,11 @@ def load_average() -> str:
 
 
 def run(tools: dict[str, Tool], pages: list[tuple[str, bytes, dict[str, object]]],
-        rounds: int, label: str = "") -> dict[str, float]:
-    """Seconds per tool over ``rounds`` passes, tools interleaved page by page."""
+        rounds: int, label: str = "", errors: dict[str, int] | None = None) -> dict[str, float]:
+    """Seconds per tool over ``rounds`` passes, tools interleaved page by page; failures are
+    counted into ``errors`` (a failing page still costs its time)."""
     seconds = dict.fromkeys(tools, 0.0)
+    errors = errors if errors is not None else {}
     for number in range(rounds):
         for tool in tools.values():
             if isinstance(tool, NewswatchPipeline):
@@ -122,8 +123,10 @@ def run(tools: dict[str, Tool], pages: list[tuple[str, bytes, dict[str, object]]
             url = str(item.get("url", ""))
             for name, tool in tools.items():
                 started = time.perf_counter()
-                with contextlib.suppress(Exception):  # a failure still costs its time
+                try:
                     tool(html, url)
+                except Exception:
+                    errors[name] = errors.get(name, 0) + 1
                 seconds[name] += time.perf_counter() - started
     return seconds
 
@@ -168,20 +171,21 @@ def main(argv: list[str] | None = None) -> int:
     load_before = load_average()
     # warm-up round 0: imports, caches, compiled patterns are not billed to the timed pages
     run(tools, pages[:20], 1, label="warm-up")
-    seconds = run(tools, pages, args.rounds)
+    errors: dict[str, int] = {}
+    seconds = run(tools, pages, args.rounds, errors=errors)
     load_after = load_average()
     count = len(pages) * args.rounds
     print(f"{len(pages)} corpus pages x {args.rounds} round(s), {datetime.now(UTC):%Y-%m-%d %H:%M} "
           f"UTC; {load_before} before, {load_after} after\n")
     trafilatura = seconds.get("trafilatura extract")
     news_please = seconds.get("news-please from_html")
-    print("| tool | pages/s | × trafilatura extract | × news-please |")
-    print("|---|---|---|---|")
+    print("| tool | pages/s | × trafilatura extract | × news-please | errors |")
+    print("|---|---|---|---|---|")
     for name, spent in seconds.items():
         rate = count / spent
         vs_t = f"{trafilatura / spent:.2f}" if trafilatura else "–"
         vs_n = f"{news_please / spent:.2f}" if news_please else "–"
-        print(f"| {name} | {rate:.1f} | {vs_t} | {vs_n} |")
+        print(f"| {name} | {rate:.1f} | {vs_t} | {vs_n} | {errors.get(name, 0)} |")
     for tool in tools.values():
         if isinstance(tool, NewswatchPipeline):
             tool.close()
