@@ -74,8 +74,9 @@ class StoreArchive:
         ]
 
     def is_known(self, url: str) -> bool:
-        with self.sessions() as session:
-            found = session.scalar(
+        # A plain connection, no ORM session: this runs once per discovered URL.
+        with self.engine.connect() as connection:
+            found = connection.scalar(
                 select(models.Article.id).where(models.Article.canonical_url == url)
             )
             return found is not None or is_seen_url(session, url)
@@ -129,12 +130,11 @@ class StoreArchive:
         http_last_modified: str | None,
     ) -> None:
         with self.sessions() as session:
-            source = self._source_of(session, url)
             mark_not_modified(
                 session,
                 url,
                 checked_at=checked_at,
-                next_check_at=self._next_check(session, url, source, checked_at),
+                next_check_at=self._next_check(session, url, None, checked_at),
                 http_etag=http_etag,
                 http_last_modified=http_last_modified,
             )
@@ -148,22 +148,14 @@ class StoreArchive:
     def _next_check(
         self, session: Session, url: str, source: str | None, now: datetime
     ) -> datetime | None:
-        """When to look again after the check happening at ``now``."""
+        """When to look again after the check happening at ``now``. ``source=None``: the
+        archived article's own source (read in the same query as its check history)."""
         row = session.execute(
-            select(models.Article.first_seen_at, models.Article.check_count).where(
-                models.Article.canonical_url == url
-            )
-        ).one_or_none()
-        first_seen, checks_before = (row[0], row[1]) if row is not None else (now, 0)
-        session.rollback()  # end the read transaction before the store opens its own
-        max_age = self.max_ages.get(source or "", self.default_max_age)
-        return next_check_at(first_seen, checks_before + 1, now, self.ladder, max_age)
-
-    def _source_of(self, session: Session, url: str) -> str | None:
-        name = session.scalar(
-            select(models.Source.name)
-            .join(models.Article, models.Article.source_id == models.Source.id)
+            select(models.Article.first_seen_at, models.Article.check_count, models.Source.name)
+            .outerjoin(models.Source, models.Article.source_id == models.Source.id)
             .where(models.Article.canonical_url == url)
-        )
-        session.rollback()
-        return name
+        ).one_or_none()
+        first_seen, checks_before, stored_source = row if row is not None else (now, 0, None)
+        session.rollback()  # end the read transaction before the store opens its own
+        max_age = self.max_ages.get(source or stored_source or "", self.default_max_age)
+        return next_check_at(first_seen, checks_before + 1, now, self.ladder, max_age)

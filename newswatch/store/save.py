@@ -279,10 +279,11 @@ def _add_version(
 
 
 def store_raw_page(session: Session, raw_html: bytes, now: datetime) -> str:
-    """Store ``raw_html`` zlib-compressed under its SHA-256 (once per distinct content)."""
+    """Store ``raw_html`` zlib-compressed under its SHA-256 (once per distinct content).
+
+    No look-up first: a new version's page is almost always new, and the insert ignores a
+    page already stored (one statement per version instead of two)."""
     digest = hashlib.sha256(raw_html).hexdigest()
-    if session.get(models.RawPage, digest) is not None:
-        return digest
     values = {
         "sha256": digest,
         "compression": "zlib",

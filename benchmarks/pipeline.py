@@ -1,0 +1,197 @@
+"""Pipeline throughput: newswatch extract+clean+topics+store vs the peers, same pages, one run.
+
+newswatch runs what the crawler's item pipeline does per page: ``extract_article`` (metadata,
+body, cleaning), ``match_topics`` against the bundled topics.toml, ``save_article`` with the raw
+HTML, ``record_topic_matches`` and a commit (one transaction per article) into a fresh SQLite
+file, and into PostgreSQL when ``--postgres-url`` is given. The peers only extract:
+trafilatura ``extract`` (text only), newspaper4k ``Article.parse`` and news-please
+``from_html``. Pages come from the shared corpus with the loader of extraction_quality.py.
+
+Tools take turns page by page (interleaved), so that load from other processes slows them
+alike; ratios are the figure to quote. Load average is printed with the result.
+
+Usage::
+
+    python benchmarks/pipeline.py [--corpus ../shared/corpus] [--limit N] [--rounds R]
+                                  [--postgres-url postgresql+psycopg://postgres@127.0.0.1/nw_bench]
+
+The PostgreSQL database must exist; its ``public`` schema is dropped and re-created (use a
+database of its own). Every round stores the pages under fresh URLs, so each save is a new article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extraction_quality import (  # benchmarks/ is not a package: imported by path
+    DEFAULT_CORPUS,
+    FETCHED_AT,
+    WARM_UP_PAGE,
+    load_pages,
+    run_news_please,
+    run_newspaper4k,
+    run_trafilatura_extract,
+)
+
+Tool = Callable[[bytes, str], object]
+
+
+class NewswatchPipeline:
+    """extract -> clean -> topics -> store, one transaction per article, like the crawler."""
+
+    def __init__(self, database_url: str) -> None:
+        from newswatch.store import ensure_schema, make_engine, session_factory
+        from newswatch.topics import compile_topics, load_topics
+        from newswatch.topics.store import sync_topics
+
+        self.engine = make_engine(database_url)
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.begin() as connection:  # a fresh archive every run
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+                connection.exec_driver_sql("CREATE SCHEMA public")
+        ensure_schema(self.engine)
+        self.sessions = session_factory(self.engine)
+        configs = load_topics(
+            Path(__file__).resolve().parents[1] / "newswatch" / "templates" / "topics.toml"
+        )
+        self.topics = compile_topics(configs)
+        with self.sessions() as session:
+            self.topic_ids = sync_topics(session, configs)
+            session.commit()
+        self.round = ""
+        self.saved = 0
+
+    def __call__(self, html: bytes, url: str) -> object:
+        from newswatch.extract import extract_article
+        from newswatch.store import save_article
+        from newswatch.topics import match_topics
+        from newswatch.topics.store import record_topic_matches
+
+        article = extract_article(html, url, fetched_at=FETCHED_AT)
+        if not article.body.strip():
+            return None
+        # each round stores the pages as new articles (a first crawl, not a re-check)
+        article.canonical_url = f"{article.canonical_url or url}#round{self.round}"
+        results = match_topics(self.topics, article, source_name="bench")
+        with self.sessions() as session:
+            outcome = save_article(
+                session, article, source_name="bench", fetched_at=FETCHED_AT, raw_html=html
+            )
+            record_topic_matches(
+                session,
+                article_id=outcome.article_id,
+                version_id=outcome.version_id,
+                results=results,
+                topic_ids=self.topic_ids,
+                now=FETCHED_AT,
+            )
+            session.commit()
+        self.saved += 1
+        return outcome
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f}/{five:.2f} (1/5 min) on {os.cpu_count()} CPUs"
+
+
+def run(tools: dict[str, Tool], pages: list[tuple[str, bytes, dict[str, object]]],
+        rounds: int, label: str = "", errors: dict[str, int] | None = None) -> dict[str, float]:
+    """Seconds per tool over ``rounds`` passes, tools interleaved page by page; failures are
+    counted into ``errors`` (a failing page still costs its time)."""
+    seconds = dict.fromkeys(tools, 0.0)
+    errors = errors if errors is not None else {}
+    for number in range(rounds):
+        for tool in tools.values():
+            if isinstance(tool, NewswatchPipeline):
+                tool.round = f"{label}{number}"
+        for _name, html, item in pages:
+            url = str(item.get("url", ""))
+            for name, tool in tools.items():
+                started = time.perf_counter()
+                try:
+                    tool(html, url)
+                except Exception:
+                    errors[name] = errors.get(name, 0) + 1
+                seconds[name] += time.perf_counter() - started
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--postgres-url", default=None)
+    parser.add_argument("--no-peers", action="store_true", help="newswatch only (profiling)")
+    args = parser.parse_args(argv)
+    if not (args.corpus / "expected.json").exists():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 1
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+    pages = load_pages(args.corpus, args.limit)
+    workdir = tempfile.TemporaryDirectory(prefix="nw-bench-")
+    tools: dict[str, Tool] = {
+        "newswatch pipeline (SQLite file)": NewswatchPipeline(
+            f"sqlite:///{workdir.name}/bench.sqlite"
+        ),
+    }
+    if args.postgres_url:
+        tools["newswatch pipeline (PostgreSQL)"] = NewswatchPipeline(args.postgres_url)
+    if not args.no_peers:
+        peers: dict[str, Tool] = {
+            "trafilatura extract": run_trafilatura_extract,
+            "newspaper4k": run_newspaper4k,
+            "news-please from_html": run_news_please,
+        }
+        for name, peer in peers.items():
+            try:
+                peer(WARM_UP_PAGE, "https://example.org/news/warm-up")
+            except ImportError as error:
+                print(f"skipping {name}: {error}", file=sys.stderr)
+                continue
+            except Exception:
+                pass
+            tools[name] = peer
+    load_before = load_average()
+    # warm-up round 0: imports, caches, compiled patterns are not billed to the timed pages
+    run(tools, pages[:20], 1, label="warm-up")
+    errors: dict[str, int] = {}
+    seconds = run(tools, pages, args.rounds, errors=errors)
+    load_after = load_average()
+    count = len(pages) * args.rounds
+    print(f"{len(pages)} corpus pages x {args.rounds} round(s), {datetime.now(UTC):%Y-%m-%d %H:%M} "
+          f"UTC; {load_before} before, {load_after} after\n")
+    trafilatura = seconds.get("trafilatura extract")
+    news_please = seconds.get("news-please from_html")
+    print("| tool | pages/s | × trafilatura extract | × news-please | errors |")
+    print("|---|---|---|---|---|")
+    for name, spent in seconds.items():
+        rate = count / spent
+        vs_t = f"{trafilatura / spent:.2f}" if trafilatura else "–"
+        vs_n = f"{news_please / spent:.2f}" if news_please else "–"
+        print(f"| {name} | {rate:.1f} | {vs_t} | {vs_n} | {errors.get(name, 0)} |")
+    for tool in tools.values():
+        if isinstance(tool, NewswatchPipeline):
+            tool.close()
+    workdir.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
