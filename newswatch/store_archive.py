@@ -79,7 +79,7 @@ class StoreArchive:
             found = connection.scalar(
                 select(models.Article.id).where(models.Article.canonical_url == url)
             )
-            return found is not None or is_seen_url(session, url)
+            return found is not None or is_seen_url(connection, url)
 
     def remember_seen(self, url: str, *, source_name: str, seen_at: datetime) -> None:
         with self.sessions() as session:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,6 @@ def remember_seen_url(
     session.flush()
 
 
-def is_seen_url(session: Session, url: str) -> bool:
+def is_seen_url(session: Session | Connection, url: str) -> bool:
     """Whether ``url`` was fetched before and deliberately not archived."""
     return session.scalar(select(models.SeenUrl.id).where(models.SeenUrl.url == url)) is not None
