@@ -80,6 +80,16 @@ def test_english_counters_relative_times_and_update_stamps_are_noise() -> None:
     assert fingerprint(before) == fingerprint(after)
 
 
+def test_view_and_share_counters_are_noise() -> None:
+    before = german_article(body="12.345 Aufrufe\n87 Mal geteilt\n\n" + GERMAN_BODY)
+    after = german_article(body="12.401 Aufrufe\n93 Mal geteilt\n\n" + GERMAN_BODY)
+    assert fingerprint(before) == fingerprint(after)
+    base = english_article()
+    assert fingerprint(with_body(base, "1,204 views\n15 shares\n\n" + base.body)) == (
+        fingerprint(with_body(base, "1,377 views\n21 shares\n\n" + base.body))
+    )
+
+
 def test_one_changed_word_in_the_body_is_a_change() -> None:
     edited = german_article(body=GERMAN_BODY.replace("Abilene", "Austin"))
     assert fingerprint(edited) != fingerprint(german_article())

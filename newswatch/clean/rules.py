@@ -114,6 +114,15 @@ COMMON_RULES: list[Rule] = [
                   "Keine Kommentare"),
         keeps=("Kommentare in sozialen Netzwerken zeigen, wie gespalten das Land ist.",),
     ),
+    Rule(
+        "engagement-counter",
+        r"^\d[\d.,\u202f\u00a0]*\s*(?:aufrufe|views|mal\s+gelesen|mal\s+geteilt|shares?"
+        r"|likes?|gefällt\s+mir|reads|klicks?|clicks?)$",
+        max_chars=40,
+        examples=("12.345 Aufrufe", "1,204 views", "87 Mal geteilt", "15 Likes",
+                  "3.402 Mal gelesen"),
+        keeps=("12.345 Aufrufe hatte das Video schon nach einer Stunde, sagte die Sprecherin.",),
+    ),
 ]
 
 GERMAN_RULES: list[Rule] = [

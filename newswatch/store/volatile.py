@@ -32,6 +32,8 @@ VOLATILE_PATTERNS_DE: tuple[re.Pattern[str], ...] = (
     # Comment counters: "Kommentare5548", "Kommentare (12)", "12 Kommentare", "1 Kommentar"
     re.compile(rf"\b(?:Leser)?kommentare?\s*[:(]?\s*{_NUM}\s*\)?", _F),
     re.compile(rf"\b{_NUM}\s*(?:Leser)?kommentare?\b", _F),
+    # View/share counters: "12.345 Aufrufe", "87 Mal geteilt", "3.402 Mal gelesen"
+    re.compile(rf"\b{_NUM}\s*(?:Aufrufe|Mal\s+(?:gelesen|geteilt|angesehen))\b", _F),
     # Relative times: "vor 5 Minuten", "vor 2 Std.", "vor einer Stunde", "Aktualisiert vor 3 Tagen"
     re.compile(
         r"\b(?:(?:zuletzt\s+)?aktualisiert|ge(?:ä|ae)ndert|ver(?:ö|oe)ffentlicht)?\s*"
@@ -58,6 +60,8 @@ VOLATILE_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
     # Comment counters: "123 comments", "Comments (12)", "1,204 Comments"
     re.compile(rf"\b{_NUM}\s*comments?\b", _F),
     re.compile(rf"\bcomments?\s*[:(]?\s*{_NUM}\s*\)?", _F),
+    # View/share counters: "1,204 views", "87 shares", "15 likes"
+    re.compile(rf"\b{_NUM}\s*(?:views|shares|likes|reads)\b", _F),
     # Relative times: "5 minutes ago", "an hour ago", "updated 2 hours ago", "3 days ago"
     re.compile(
         r"\b(?:(?:last\s+)?updated|published|posted)?\s*:?\s*"
