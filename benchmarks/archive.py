@@ -52,9 +52,9 @@ SOURCES = [f"source-{n:02d}" for n in range(20)]
 BATCH = 5000
 
 
-def _migration_0002() -> Any:
-    path = REPO / "migrations" / "versions" / "0002_fulltext_and_latest_versions.py"
-    spec = importlib.util.spec_from_file_location("migration_0002", path)
+def _migration(file_name: str) -> Any:
+    path = REPO / "migrations" / "versions" / file_name
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -145,7 +145,8 @@ ARTICLE_COLUMNS = [
 
 def build(engine: Engine, versions: int) -> tuple[int, int, float]:
     """Fill a fresh archive; (articles, raw text bytes, seconds)."""
-    migration = _migration_0002()
+    migration = _migration("0002_fulltext_and_latest_versions.py")  # SQLite FTS5 objects
+    stored_vector = _migration("0007_stored_search_vector.py")  # PostgreSQL GIN index
     postgres = engine.dialect.name == "postgresql"
     started = time.perf_counter()
     with engine.begin() as connection:
@@ -188,7 +189,7 @@ def build(engine: Engine, versions: int) -> tuple[int, int, float]:
     with engine.begin() as connection:
         if postgres:
             connection.exec_driver_sql("SELECT setval('articles_id_seq', max(id)) FROM articles")
-            connection.exec_driver_sql(migration.POSTGRES_UPGRADE[0])
+            connection.exec_driver_sql(stored_vector.POSTGRES_UPGRADE[-1])  # the GIN index
             connection.exec_driver_sql("ANALYZE")
         else:
             connection.exec_driver_sql(migration.SQLITE_UPGRADE[1])  # the insert trigger

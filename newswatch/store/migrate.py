@@ -45,6 +45,7 @@ UNMANAGED_NAMES = frozenset(
         "article_timeline",
         "topic_articles",
         "ix_article_versions_fulltext",
+        "search_vector",  # PostgreSQL: generated tsvector column (migration 0007)
     }
 )
 

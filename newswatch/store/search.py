@@ -24,7 +24,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     ColumnElement,
-    String,
     and_,
     column,
     func,
@@ -145,19 +144,11 @@ def search(
 
 
 def _postgres_match(version: type[models.ArticleVersion], words: list[str]) -> ColumnElement[bool]:
-    # Literally the expression of the GIN index ix_article_versions_fulltext (migration 0002);
-    # constants are inlined (not bound) so that the planner can match the index.
-    space = literal_column("' '", String())
-    document = func.to_tsvector(
-        literal_column("'simple'::regconfig"),
-        version.title
-        + space
-        + version.teaser
-        + space
-        + func.left(version.body, literal_column(str(INDEXED_BODY_CHARS))),
-    )
+    # article_versions.search_vector is a stored, generated tsvector with a GIN index (migration
+    # 0007): strip(to_tsvector('simple', title || ' ' || teaser || ' ' || left(body, 200000))).
+    # It is not mapped in the models, so it is named through the alias "v" of the statement.
     tsquery = func.plainto_tsquery(literal_column("'simple'::regconfig"), " ".join(words))
-    return document.op("@@")(tsquery)
+    return literal_column("v.search_vector").op("@@")(tsquery)
 
 
 def _sqlite_match(version: type[models.ArticleVersion], words: list[str]) -> ColumnElement[bool]:
