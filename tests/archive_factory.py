@@ -8,8 +8,6 @@ session on it that is emptied afterwards (:func:`fresh_session`).
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -17,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from newswatch.article import Article as ArticleData
 from newswatch.store import ensure_schema, make_engine, save_article, session_factory
 from newswatch.store.models import Article, Base
+from tests.postgres_databases import fresh_postgres_database
 
 T0 = datetime(2025, 1, 21, 9, 0, tzinfo=UTC)
 
@@ -32,27 +30,9 @@ BACKENDS: list[Any] = ["sqlite", pytest.param("postgres", marks=pytest.mark.post
 
 
 @contextmanager
-def _postgres_database() -> Iterator[str]:
-    base_url = os.environ.get("NEWSWATCH_TEST_POSTGRES_URL")
-    if not base_url:
-        pytest.skip("NEWSWATCH_TEST_POSTGRES_URL not set")
-    base = make_url(base_url)
-    name = f"{base.database or 'newswatch_test'}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
 def shared_archive(backend: str, directory: Path) -> Iterator[Engine]:
     """A migrated archive for the tests of one module."""
-    with _postgres_database() if backend == "postgres" else _sqlite(directory) as url:
+    with fresh_postgres_database() if backend == "postgres" else _sqlite(directory) as url:
         engine = make_engine(url)
         ensure_schema(engine)
         try:
