@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newswatch.article import Article
 from newswatch.store.fingerprint import content_fingerprint
-from newswatch.store.volatile import DEFAULT_VOLATILE_PATTERNS
+from newswatch.store.volatile import DEFAULT_VOLATILE_PATTERNS, mask_volatile
 from tests.store_samples import GERMAN_BODY, english_article, german_article
 
 
@@ -148,3 +148,23 @@ def test_any_respacing_of_the_same_words_keeps_the_fingerprint(
     plain = " ".join(words)
     respaced = "".join(word + gaps[i % len(gaps)] for i, word in enumerate(words))
     assert content_fingerprint("T", "", respaced, []) == content_fingerprint("T", "", plain, [])
+
+
+_VOLATILE_WORDS = [
+    "Kommentare", "5548", "12.345", "Aufrufe", "Mal", "geteilt", "vor", "einer", "5", "Minuten",
+    "Std.", "aktualisiert", "Aktualisiert", "Stand:", "23.01.2025", "14:30", "Uhr", "Update",
+    "comments", "Comments", "views", "shares", "ago", "an", "hour", "hours", "Updated", "updated:",
+    "January", "23,", "2025", "2:32", "PM", "ET", "ſtand", "KOMMENTARE", "Kommentar", "die",
+    "Regierung", "Stargate", "\n", "(12)", "Tagen", "Last",
+]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_VOLATILE_WORDS), st.sampled_from(["", " ", "\n"]))))
+def test_skipping_patterns_whose_words_are_absent_never_changes_the_masked_text(
+    pieces: list[tuple[str, str]],
+) -> None:
+    text = "".join(word + separator for word, separator in pieces)
+    applied_one_by_one = text
+    for pattern in DEFAULT_VOLATILE_PATTERNS:
+        applied_one_by_one = pattern.sub(" ", applied_one_by_one)
+    assert mask_volatile(text) == applied_one_by_one

@@ -28,29 +28,56 @@ _DATE_EN = (
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
 )
 
+#: For a pattern that cannot match unless one of these words occurs in the text (compared
+#: case-folded), :func:`mask_volatile` first looks for the words, which is far cheaper than
+#: letting the regular expression scan the text. Filled by :func:`_needs`; patterns without an
+#: entry (your own, say) are always applied.
+REQUIRED_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {}
+
+
+def _needs(pattern: re.Pattern[str], *words: str) -> re.Pattern[str]:
+    REQUIRED_WORDS[pattern] = words
+    return pattern
+
+
 VOLATILE_PATTERNS_DE: tuple[re.Pattern[str], ...] = (
     # Comment counters: "Kommentare5548", "Kommentare (12)", "12 Kommentare", "1 Kommentar"
-    re.compile(rf"\b(?:Leser)?kommentare?\s*[:(]?\s*{_NUM}\s*\)?", _F),
-    re.compile(rf"\b{_NUM}\s*(?:Leser)?kommentare?\b", _F),
+    _needs(re.compile(rf"\b(?:Leser)?kommentare?\s*[:(]?\s*{_NUM}\s*\)?", _F), "kommentar"),
+    _needs(re.compile(rf"\b{_NUM}\s*(?:Leser)?kommentare?\b", _F), "kommentar"),
     # View/share counters: "12.345 Aufrufe", "87 Mal geteilt", "3.402 Mal gelesen"
-    re.compile(rf"\b{_NUM}\s*(?:Aufrufe|Mal\s+(?:gelesen|geteilt|angesehen))\b", _F),
-    # Relative times: "vor 5 Minuten", "vor 2 Std.", "vor einer Stunde", "Aktualisiert vor 3 Tagen"
-    re.compile(
-        r"\b(?:(?:zuletzt\s+)?aktualisiert|ge(?:ä|ae)ndert|ver(?:ö|oe)ffentlicht)?\s*"
-        r"vor\s+(?:\d+|einer|einem|wenigen|ein\s+paar)\s+"
-        r"(?:Sekunden?|Sek\.|Minuten?|Min\.?|Stunden?|Std\.?)",
-        _F,
+    _needs(
+        re.compile(rf"\b{_NUM}\s*(?:Aufrufe|Mal\s+(?:gelesen|geteilt|angesehen))\b", _F),
+        "aufrufe",
+        "mal",
     ),
-    re.compile(
-        r"\b(?:(?:zuletzt\s+)?aktualisiert|ge(?:ä|ae)ndert)\s*:?\s*vor\s+(?:\d+|einem|einer)\s+"
-        r"(?:Tag(?:en)?|Wochen?)\b",
-        _F,
+    # Relative times: "vor 5 Minuten", "vor 2 Std.", "vor einer Stunde", "Aktualisiert vor 3 Tagen"
+    _needs(
+        re.compile(
+            r"\b(?:(?:zuletzt\s+)?aktualisiert|ge(?:ä|ae)ndert|ver(?:ö|oe)ffentlicht)?\s*"
+            r"vor\s+(?:\d+|einer|einem|wenigen|ein\s+paar)\s+"
+            r"(?:Sekunden?|Sek\.|Minuten?|Min\.?|Stunden?|Std\.?)",
+            _F,
+        ),
+        "vor",
+    ),
+    _needs(
+        re.compile(
+            r"\b(?:(?:zuletzt\s+)?aktualisiert|ge(?:ä|ae)ndert)\s*:?\s*vor\s+(?:\d+|einem|einer)"
+            r"\s+(?:Tag(?:en)?|Wochen?)\b",
+            _F,
+        ),
+        "vor",
     ),
     # "Stand: 23.01.2025 14:30 Uhr", "Aktualisiert am 23. Januar 2025, 14:30 Uhr"
-    re.compile(
-        rf"\b(?:Stand|(?:zuletzt\s+)?aktualisiert(?:\s+am)?|Update)\s*:?\s*"
-        rf"(?:{_DATE_DE},?\s*(?:um\s+)?(?:{_CLOCK_DE})?|(?:um\s+)?{_CLOCK_DE})",
-        _F,
+    _needs(
+        re.compile(
+            rf"\b(?:Stand|(?:zuletzt\s+)?aktualisiert(?:\s+am)?|Update)\s*:?\s*"
+            rf"(?:{_DATE_DE},?\s*(?:um\s+)?(?:{_CLOCK_DE})?|(?:um\s+)?{_CLOCK_DE})",
+            _F,
+        ),
+        "stand",
+        "aktualisiert",
+        "update",
     ),
     # Live-ticker entry stamps at the start of a line: "14:32 Uhr", "14.32 Uhr:"
     re.compile(rf"^\s*{_CLOCK_DE}\s*:?", _F),
@@ -58,22 +85,34 @@ VOLATILE_PATTERNS_DE: tuple[re.Pattern[str], ...] = (
 
 VOLATILE_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
     # Comment counters: "123 comments", "Comments (12)", "1,204 Comments"
-    re.compile(rf"\b{_NUM}\s*comments?\b", _F),
-    re.compile(rf"\bcomments?\s*[:(]?\s*{_NUM}\s*\)?", _F),
+    _needs(re.compile(rf"\b{_NUM}\s*comments?\b", _F), "comment"),
+    _needs(re.compile(rf"\bcomments?\s*[:(]?\s*{_NUM}\s*\)?", _F), "comment"),
     # View/share counters: "1,204 views", "87 shares", "15 likes"
-    re.compile(rf"\b{_NUM}\s*(?:views|shares|likes|reads)\b", _F),
+    _needs(
+        re.compile(rf"\b{_NUM}\s*(?:views|shares|likes|reads)\b", _F),
+        "views",
+        "shares",
+        "likes",
+        "reads",
+    ),
     # Relative times: "5 minutes ago", "an hour ago", "updated 2 hours ago", "3 days ago"
-    re.compile(
-        r"\b(?:(?:last\s+)?updated|published|posted)?\s*:?\s*"
-        r"(?:\d+|an?|a\s+few)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
-        r"\s+ago\b",
-        _F,
+    _needs(
+        re.compile(
+            r"\b(?:(?:last\s+)?updated|published|posted)?\s*:?\s*"
+            r"(?:\d+|an?|a\s+few)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
+            r"\s+ago\b",
+            _F,
+        ),
+        "ago",
     ),
     # "Updated: 2:32 PM ET", "Last updated: January 23, 2025 2:32 p.m. EST", "Updated 14:30 GMT"
-    re.compile(
-        rf"\b(?:last\s+)?updated\s*(?:on|at)?\s*:?\s*"
-        rf"(?:{_DATE_EN},?\s*(?:at\s+)?(?:{_CLOCK_EN})?|(?:at\s+)?{_CLOCK_EN})",
-        _F,
+    _needs(
+        re.compile(
+            rf"\b(?:last\s+)?updated\s*(?:on|at)?\s*:?\s*"
+            rf"(?:{_DATE_EN},?\s*(?:at\s+)?(?:{_CLOCK_EN})?|(?:at\s+)?{_CLOCK_EN})",
+            _F,
+        ),
+        "updated",
     ),
     # Live-ticker entry stamps at the start of a line: "2:32 PM ET", "14:32 GMT"
     re.compile(rf"^\s*{_CLOCK_EN}\s*:?", _F),
@@ -86,6 +125,20 @@ def mask_volatile(
     text: str, patterns: Sequence[re.Pattern[str]] = DEFAULT_VOLATILE_PATTERNS
 ) -> str:
     """``text`` with every span matched by one of ``patterns`` replaced by a space."""
+    folded = _fold(text)
     for pattern in patterns:
+        words = REQUIRED_WORDS.get(pattern)
+        if words is not None and not any(word in folded for word in words):
+            continue
+        # ``folded`` may still hold words a substitution removed: that only means a later
+        # pattern is tried in vain, never that one that could match is skipped.
         text = pattern.sub(" ", text)
     return text
+
+
+# re.IGNORECASE also matches the dotless ı to i (casefold() keeps it; ſ and K it folds).
+_DOTLESS_I = {0x131: "i"}
+
+
+def _fold(text: str) -> str:
+    return text.casefold().translate(_DOTLESS_I)
