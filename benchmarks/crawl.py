@@ -1,4 +1,4 @@
-"""Crawl throughput: `newswatch crawl` vs a download-only Scrapy spider on a generated local site.
+"""Crawl throughput: `newswatch crawl` vs plain Scrapy spiders on a generated local site.
 
 Generates N article pages (a few KB each, with navigation, teaser lists and footer like a real
 news page), an RSS feed of the newest 50 and a sitemap index of sitemaps with 1,000 URLs each,
@@ -8,13 +8,17 @@ HTTP/1.1 keep-alive, pages held in memory). Then, in one run:
 1. ``newswatch crawl`` (subprocess, fresh SQLite file) — articles stored per second;
 2. a download-only Scrapy spider (the practical ceiling) with the same settings: concurrency,
    no download delay, no AutoThrottle, robots.txt obeyed, LOG_LEVEL INFO — pages per second;
+   then the same spider calling trafilatura ``extract`` on each page (what a plain Scrapy +
+   trafilatura script does; it keeps no archive) — pages with text per second;
 3. the re-crawl of the unchanged site with ``--recheck-now`` (every article due): once with the
    server answering conditional requests with 304, once with a server that ignores them (200,
    unchanged content) — ratio to the first crawl.
 
-Peak RSS of each crawl process comes from ``os.wait4`` (ru_maxrss of that child only).
-With ``--rss-every N`` the newswatch crawl is also sampled (VmRSS from /proc) every N articles
-stored: the memory benchmark (``--pages 50000 --rss-every 10000 --skip-peer --skip-recrawl``).
+Peak RSS of each crawl comes from ``os.wait4``: ru_maxrss of the largest process of the crawl
+(with page workers, the crawl process or one worker, whichever is bigger). With
+``--rss-every N`` the newswatch crawl is also sampled every N articles stored, as the sum of
+VmRSS over the crawl process and its workers: the memory benchmark (``--pages 50000
+--rss-every 10000 --skip-peer --skip-recrawl``).
 
 Usage::
 
@@ -202,7 +206,10 @@ class Site:
 # --- the download-only spider (runs in its own process: `crawl.py spider`) ---------------------
 
 
-def run_peer_spider(base: str, concurrency: int) -> None:
+def run_peer_spider(base: str, concurrency: int, extract: bool = False) -> None:
+    """The download-only spider, or with ``extract`` the plain Scrapy + trafilatura spider that
+    users write today: trafilatura ``extract`` on each article page, the text kept in memory
+    only (no store, no versions)."""
     from scrapy import Spider
     from scrapy.crawler import CrawlerProcess
     from scrapy.spiders import SitemapSpider
@@ -223,6 +230,13 @@ def run_peer_spider(base: str, concurrency: int) -> None:
                 yield response.follow(link, callback=self.parse)
 
         def parse(self, response):  # type: ignore[no-untyped-def]
+            if extract:
+                import trafilatura
+
+                text = trafilatura.extract(response.text, url=response.url)
+                if text:
+                    self.crawler.stats.inc_value("bench/articles")
+                return None
             self.crawler.stats.inc_value("bench/articles")
             return None
 
@@ -263,7 +277,8 @@ def crawl_config(concurrency: int):  # type: ignore[no-untyped-def]
     )
 
 
-def write_sources(path: Path, base: str, concurrency: int) -> None:
+def write_sources(path: Path, base: str, concurrency: int, page_workers: int | None = None) -> None:
+    workers = "" if page_workers is None else f"page_workers = {page_workers}\n"
     path.write_text(
         f"""[crawl]
 contact = "mailto:bench@example.org"
@@ -271,7 +286,7 @@ concurrent_requests = {concurrency}
 concurrent_requests_per_domain = {concurrency}
 download_delay = 0
 autothrottle = false
-
+{workers}
 [[source]]
 name = "bench"
 language = "de"
@@ -296,13 +311,18 @@ class Run:
 
 
 def _rss_mb(pid: int) -> float:
+    """VmRSS of ``pid`` plus that of its descendants (the crawl and its page workers)."""
+    total = 0.0
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+                total += int(line.split()[1]) / 1024
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _rss_mb(int(child))
     except OSError:
         pass
-    return 0.0
+    return total
 
 
 def _stored(database: Path) -> int:
@@ -356,17 +376,20 @@ def main(argv: list[str] | None = None) -> int:
     spider = sub.add_parser("spider")
     spider.add_argument("--base", required=True)
     spider.add_argument("--concurrency", type=int, required=True)
+    spider.add_argument("--extract", action="store_true")
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--skip-recrawl", action="store_true")
     parser.add_argument("--rss-every", type=int, default=0)
+    parser.add_argument("--page-workers", type=int, default=None,
+                        help="[crawl] page_workers for newswatch (default: the machine decides)")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args.pages, args.port_file, args.ignore_flag)
         return 0
     if args.command == "spider":
-        run_peer_spider(args.base, args.concurrency)
+        run_peer_spider(args.base, args.concurrency, args.extract)
         return 0
 
     with tempfile.TemporaryDirectory(prefix="nw-crawl-bench-") as name:
@@ -374,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         site = Site(args.pages, workdir)
         database = workdir / "archive.sqlite"
         sources = workdir / "sources.toml"
-        write_sources(sources, site.base, args.concurrency)
+        write_sources(sources, site.base, args.concurrency, args.page_workers)
         crawl_command = [sys.executable, "-m", "newswatch.cli", "crawl", "--sources",
                          str(sources), "--db", f"sqlite:///{database}"]
         rows = []
@@ -389,6 +412,11 @@ def main(argv: list[str] | None = None) -> int:
                                 "--concurrency", str(args.concurrency)], workdir)
                 fetched = int(peer.output.rsplit("ARTICLES ", 1)[1].split()[0])
                 rows.append(("download-only Scrapy spider", fetched, peer, before))
+                before = load()
+                peer = measure([sys.executable, __file__, "spider", "--base", site.base,
+                                "--concurrency", str(args.concurrency), "--extract"], workdir)
+                fetched = int(peer.output.rsplit("ARTICLES ", 1)[1].split()[0])
+                rows.append(("Scrapy + trafilatura spider", fetched, peer, before))
             if not args.skip_recrawl:
                 before = load()
                 again = measure([*crawl_command, "--recheck-now"], workdir)
@@ -406,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|")
     base_seconds = first.seconds
     for label, count, run, before in rows:
-        if label.startswith("download-only"):
+        if label.startswith(("download-only", "Scrapy +")):
             ratio = f"newswatch/this = {(stored / first.seconds) / (count / run.seconds):.2f}"
         elif label.startswith("re-crawl"):
             ratio = f"{base_seconds / run.seconds:.2f}× faster than first"

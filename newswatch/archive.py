@@ -54,6 +54,20 @@ class CrawlArchive(Protocol):
         that :meth:`is_known` is true for it on later runs."""
         ...
 
+    def same_page(
+        self,
+        url: str,
+        page_sha256: str,
+        *,
+        checked_at: datetime,
+        http_etag: str | None,
+        http_last_modified: str | None,
+    ) -> bool:
+        """If the latest version of the article archived under ``url`` was made from a page
+        with this SHA-256, record the check like :meth:`not_modified` and return True (there is
+        nothing new to extract); otherwise change nothing and return False."""
+        ...
+
     def not_modified(
         self,
         url: str,

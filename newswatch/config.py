@@ -79,6 +79,9 @@ class CrawlConfig:
     #: Seconds an idle worker waits for busy ones to produce more work; a worker silent for
     #: this long counts as gone.
     frontier_wait: float = 30.0
+    #: Processes that extract and store pages beside the crawl process (0: in the crawl
+    #: process); None: one when the machine has a second CPU, else none.
+    page_workers: int | None = None
 
     @property
     def full_user_agent(self) -> str:
@@ -233,6 +236,7 @@ _CRAWL_NUMBERS: dict[str, tuple[type, float]] = {
     "max_age_days": (int, 1),
     "frontier_wait": (float, 0.5),
     "max_links_per_feed": (int, 1),
+    "page_workers": (int, 0),
 }
 
 

@@ -3,7 +3,8 @@ article, next_check_at computed from the re-check ladder."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from newswatch.store import (
     save_article,
     session_factory,
 )
+from newswatch.store.lookup import latest_raw_page_sha256
 from newswatch.store.seen import is_seen_url, remember_seen_url
 from newswatch.topics.matching import TopicMatchResult
 from newswatch.topics.store import record_topic_matches
@@ -46,6 +48,8 @@ class StoreArchive:
         """``topic_ids`` (from :func:`newswatch.topics.store.sync_topics`) resolve the topic
         names of match results passed to :meth:`save`."""
         self.engine = engine
+        self.crawl_config = crawl_config
+        self.sources = tuple(sources)
         self.sessions: sessionmaker[Session] = session_factory(engine)
         self.ladder = crawl_config.recheck_ladder
         self.default_max_age = timedelta(days=crawl_config.max_age_days)
@@ -65,6 +69,17 @@ class StoreArchive:
     def close(self) -> None:
         if self.owns_engine:
             self.engine.dispose()
+
+    def opener(self) -> Callable[[], StoreArchive]:
+        """A picklable function that opens this archive again, with an engine of its own (for
+        a page worker process; the schema is already up to date)."""
+        return functools.partial(
+            _reopen,
+            self.engine.url.render_as_string(hide_password=False),
+            self.crawl_config,
+            self.sources,
+            self.topic_ids,
+        )
 
     def due_rechecks(self, now: datetime, sources: Sequence[str]) -> list[RecheckTarget]:
         with self.sessions() as session:
@@ -96,7 +111,6 @@ class StoreArchive:
     ) -> SaveStatus:
         """Save (one transaction), then record the topic matches of a new or changed version in
         a second, short one (idempotent: ``newswatch topics rematch`` repairs a crash between)."""
-        url = article.canonical_url or article.url
         with self.sessions() as session:
             outcome = save_article(
                 session,
@@ -106,7 +120,7 @@ class StoreArchive:
                 raw_html=page.body,
                 http_etag=page.http_etag,
                 http_last_modified=page.http_last_modified,
-                next_check_at=self._next_check(session, url, page.source_name, page.fetched_at),
+                schedule=functools.partial(self._schedule, now=page.fetched_at),
             )
             session.commit()
             if topic_results and outcome.status != "unchanged":
@@ -120,6 +134,27 @@ class StoreArchive:
                 )
                 session.commit()
         return outcome.status
+
+    def same_page(
+        self,
+        url: str,
+        page_sha256: str,
+        *,
+        checked_at: datetime,
+        http_etag: str | None,
+        http_last_modified: str | None,
+    ) -> bool:
+        with self.sessions() as session:
+            latest = latest_raw_page_sha256(session, url)
+        if latest != page_sha256:
+            return False
+        self.not_modified(
+            url,
+            checked_at=checked_at,
+            http_etag=http_etag,
+            http_last_modified=http_last_modified,
+        )
+        return True
 
     def not_modified(
         self,
@@ -145,6 +180,13 @@ class StoreArchive:
             mark_gone(session, url, checked_at=checked_at)
             session.commit()
 
+    def _schedule(
+        self, first_seen: datetime, checks: int, source: str | None, *, now: datetime
+    ) -> datetime | None:
+        """When to look again after check number ``checks`` (happening at ``now``)."""
+        max_age = self.max_ages.get(source or "", self.default_max_age)
+        return next_check_at(first_seen, checks, now, self.ladder, max_age)
+
     def _next_check(
         self, session: Session, url: str, source: str | None, now: datetime
     ) -> datetime | None:
@@ -157,5 +199,19 @@ class StoreArchive:
         ).one_or_none()
         first_seen, checks_before, stored_source = row if row is not None else (now, 0, None)
         session.rollback()  # end the read transaction before the store opens its own
-        max_age = self.max_ages.get(source or stored_source or "", self.default_max_age)
-        return next_check_at(first_seen, checks_before + 1, now, self.ladder, max_age)
+        return self._schedule(first_seen, checks_before + 1, source or stored_source, now=now)
+
+
+def _reopen(
+    url: str,
+    crawl_config: CrawlConfig,
+    sources: tuple[SourceConfig, ...],
+    topic_ids: dict[str, int],
+) -> StoreArchive:
+    return StoreArchive(
+        make_engine(url),
+        crawl_config=crawl_config,
+        sources=sources,
+        owns_engine=True,
+        topic_ids=topic_ids,
+    )

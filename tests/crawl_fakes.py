@@ -23,6 +23,8 @@ class MemoryArchive:
     #: topic results passed with each save, in save order
     topic_results: list[list[TopicMatchResult]] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
+    #: ``{url: SHA-256 of the page its latest version was made from}`` for :meth:`same_page`
+    latest_pages: dict[str, str] = field(default_factory=dict)
 
     def due_rechecks(self, now: datetime, sources: Sequence[str]) -> list[RecheckTarget]:
         self.due_asked_at.append(now)
@@ -47,6 +49,20 @@ class MemoryArchive:
     def remember_seen(self, url: str, *, source_name: str, seen_at: datetime) -> None:
         self.seen.append(url)
         self.known.add(url)
+
+    def same_page(
+        self,
+        url: str,
+        page_sha256: str,
+        *,
+        checked_at: datetime,
+        http_etag: str | None,
+        http_last_modified: str | None,
+    ) -> bool:
+        if self.latest_pages.get(url) != page_sha256:
+            return False
+        self.not_modified_urls.append(url)
+        return True
 
     def not_modified(
         self,

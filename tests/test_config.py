@@ -105,6 +105,8 @@ date_selector = "time[datetime]"
          "source 'a': timezone: unknown time zone 'Mars/Olympus'"),
         ('[crawl]\nretry_times = -1\n[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n',
          "[crawl]: retry_times: must be at least 0"),
+        ('[crawl]\npage_workers = -1\n[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n',
+         "[crawl]: page_workers: must be at least 0"),
         ('[crawl]\nrecheck_ladder = ["4h", "1h"]\n[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n',
          "[crawl]: recheck_ladder: steps must be positive and increasing"),
         ('[crawl]\nuseragent = "x"\n[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n',
@@ -125,6 +127,13 @@ def test_invalid_config_names_file_source_and_field(
         load_config(path)
     assert str(excinfo.value).startswith(str(path))
     assert message in str(excinfo.value)
+
+
+def test_page_workers_default_to_the_machine_and_can_be_set(tmp_path: Path) -> None:
+    source = '[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n'
+    assert load_config(write(tmp_path, source)).crawl.page_workers is None
+    chosen = load_config(write(tmp_path, "[crawl]\npage_workers = 0\n" + source))
+    assert chosen.crawl.page_workers == 0
 
 
 def test_missing_file_suggests_newswatch_init(tmp_path: Path) -> None:

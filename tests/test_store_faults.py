@@ -345,7 +345,7 @@ def test_a_locked_archive_during_a_crawl_is_counted_and_logged_not_raised(
     with OtherWriter(sqlite_path):
         pipeline.process_item(page("https://www.heise.de/news/a.html", article_html("Stargate")))
     assert stat(spider, "errors/store") == 1
-    [record] = [r for r in caplog.records if r.name == "newswatch.pipelines"]
+    [record] = [r for r in caplog.records if r.name == "newswatch.processing"]
     assert record.getMessage().startswith("Archive error (saved): DatabaseLocked: database ")
     pipeline.process_item(page("https://www.heise.de/news/a.html", article_html("Stargate")))
     assert stat(spider, "new") == 1  # the lock is gone: the next page is saved

@@ -6,7 +6,7 @@ import hashlib
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -64,6 +64,26 @@ def test_first_save_creates_article_version_one_and_source(session: Session) -> 
     assert version.authors == ["Anna Beispiel", "Jonas Muster"]
     assert version.published_at == german_article().published_at
     assert version.word_count == german_article().word_count
+
+
+def test_a_schedule_sets_next_check_from_first_sighting_and_check_count(session: Session) -> None:
+    asked: list[tuple[object, int, str | None]] = []
+
+    def schedule(first_seen: datetime, checks: int, source: str | None) -> datetime:
+        asked.append((first_seen, checks, source))
+        return first_seen + timedelta(hours=checks)
+
+    first = save_article(
+        session, german_article(), source_name="tagesschau", fetched_at=FETCHED_AT,
+        schedule=schedule,
+    )
+    save_article(
+        session, german_article(), source_name="tagesschau", fetched_at=LATER, schedule=schedule
+    )
+
+    assert asked == [(FETCHED_AT, 1, "tagesschau"), (FETCHED_AT, 2, "tagesschau")]
+    article = session.get(models.Article, first.article_id)
+    assert article is not None and article.next_check_at == FETCHED_AT + timedelta(hours=2)
 
 
 def test_refetch_with_same_content_only_updates_check_bookkeeping(session: Session) -> None:

@@ -37,6 +37,17 @@ def find_article(session: Session, ref: str) -> models.Article:
     return article
 
 
+def latest_raw_page_sha256(session: Session, canonical_url: str) -> str | None:
+    """SHA-256 of the page the latest version of this article was extracted from, if any."""
+    return session.scalar(
+        select(models.ArticleVersion.raw_page_sha256)
+        .join(models.Article, models.Article.id == models.ArticleVersion.article_id)
+        .where(models.Article.canonical_url == canonical_url)
+        .order_by(models.ArticleVersion.version_no.desc())
+        .limit(1)
+    )
+
+
 def article_versions(session: Session, article_id: int) -> list[models.ArticleVersion]:
     """All versions of an article, oldest first."""
     query = (

@@ -55,6 +55,10 @@ SUMMARY_FIELDS = (
 
 T = TypeVar("T")
 
+#: Computes an article's next check from its ``first_seen_at``, its number of checks including
+#: the current one, and its source name (e.g. the crawl's re-check ladder).
+Schedule = Callable[[datetime, int, str | None], datetime | None]
+
 
 @dataclass(frozen=True)
 class SaveOutcome:
@@ -89,11 +93,14 @@ def save_article(
     http_last_modified: str | None = None,
     next_check_at: datetime | None = None,
     volatile_patterns: Sequence[re.Pattern[str]] = DEFAULT_VOLATILE_PATTERNS,
+    schedule: Schedule | None = None,
 ) -> SaveOutcome:
     """Store one fetched article and commit. See the module docstring for the rules.
 
     ``http_etag``, ``http_last_modified`` and ``next_check_at`` are those of this response and
     replace the stored ones. ``raw_html`` is kept (compressed, de-duplicated) for new versions.
+    With ``schedule``, ``next_check_at`` is instead computed from the article row read in the
+    same transaction (no separate look-up).
     """
     _require_aware(fetched_at, "fetched_at")
     if next_check_at is not None:
@@ -114,6 +121,7 @@ def save_article(
             http_etag=http_etag,
             http_last_modified=http_last_modified,
             next_check_at=next_check_at,
+            schedule=schedule,
         )
 
     return _in_transaction(session, attempt)
@@ -162,6 +170,7 @@ def _save_once(
     http_etag: str | None,
     http_last_modified: str | None,
     next_check_at: datetime | None,
+    schedule: Schedule | None = None,
 ) -> SaveOutcome:
     identity = article.canonical_url or article.url
     # Write first: this takes the article's row lock on PostgreSQL and the database write lock
@@ -181,6 +190,8 @@ def _save_once(
     ).one_or_none()
 
     if row is None:
+        if schedule is not None:
+            next_check_at = _scheduled(schedule, fetched_at, 1, source_name)
         row = models.Article(
             canonical_url=identity,
             source_id=source_id,
@@ -210,6 +221,8 @@ def _save_once(
         row.last_checked_at = fetched_at
     row.http_etag = http_etag
     row.http_last_modified = http_last_modified
+    if schedule is not None:
+        next_check_at = _scheduled(schedule, row.first_seen_at, row.check_count, source_name)
     row.next_check_at = next_check_at
     row.status = "active"
     if row.source_id is None:
@@ -228,6 +241,15 @@ def _save_once(
     row.last_changed_at = fetched_at
     session.flush()
     return SaveOutcome("changed", row.id, version.id, version_no, summary)
+
+
+def _scheduled(
+    schedule: Schedule, first_seen: datetime, checks: int, source_name: str | None
+) -> datetime | None:
+    when = schedule(first_seen, checks, source_name)
+    if when is not None:
+        _require_aware(when, "next_check_at")
+    return when
 
 
 def _source_id(session: Session, name: str, now: datetime) -> int:
