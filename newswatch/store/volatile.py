@@ -137,8 +137,8 @@ def mask_volatile(
 
 
 # re.IGNORECASE also matches the dotless ı to i (casefold() keeps it; ſ and K it folds).
-_DOTLESS_I = {0x131: "i"}
+_DOTLESS_I = "\u0131"
 
 
 def _fold(text: str) -> str:
-    return text.casefold().translate(_DOTLESS_I)
+    return text.casefold().replace(_DOTLESS_I, "i")
