@@ -80,7 +80,7 @@ class CrawlConfig:
     #: this long counts as gone.
     frontier_wait: float = 30.0
     #: Processes that extract and store pages beside the crawl process (0: in the crawl
-    #: process); None: one when the machine has a second CPU, else none.
+    #: process); None: one per CPU beyond the first, at most four.
     page_workers: int | None = None
 
     @property

@@ -57,10 +57,16 @@ class WorkerSpec:
     only_topics: bool = False
 
 
+#: Most page workers chosen automatically (each holds an extractor and a database connection,
+#: about 100 MB; beyond a few, an SQLite archive's single writer lock is the limit).
+MAX_AUTO_WORKERS = 4
+
+
 def default_worker_count(cpus: int | None = None) -> int:
-    """One worker when there is a second CPU to run it on, else none (process in the crawl)."""
+    """One worker per CPU beyond the first (which runs the crawl itself), at most
+    :data:`MAX_AUTO_WORKERS`; none on a single CPU (pages are processed in the crawl)."""
     cpus = os.cpu_count() if cpus is None else cpus
-    return 1 if (cpus or 1) >= 2 else 0
+    return max(0, min((cpus or 1) - 1, MAX_AUTO_WORKERS))
 
 
 class PageWorkers:

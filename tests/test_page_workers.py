@@ -61,8 +61,9 @@ def stored_articles(sqlite_url: str) -> int:
         engine.dispose()
 
 
-def test_one_worker_when_there_is_a_second_cpu_else_none() -> None:
-    assert (default_worker_count(1), default_worker_count(2), default_worker_count(8)) == (0, 1, 1)
+def test_one_worker_per_cpu_beyond_the_first_at_most_four() -> None:
+    counts = [default_worker_count(cpus) for cpus in (1, 2, 3, 8)]
+    assert counts == [0, 1, 2, 4]
 
 
 def test_a_worker_extracts_and_stores_pages_in_its_own_process(sqlite_url: str) -> None:
@@ -75,6 +76,20 @@ def test_a_worker_extracts_and_stores_pages_in_its_own_process(sqlite_url: str) 
 
     assert [o.counts for o in outcomes] == [["new"], ["new"]]
     assert stored_articles(sqlite_url) == 2
+
+
+def test_two_workers_share_one_sqlite_archive_without_losing_or_doubling_articles(
+    sqlite_url: str,
+) -> None:
+    archive = store_archive(sqlite_url)
+    workers = PageWorkers(WorkerSpec(archive.opener(), {"heise": SOURCE}), 2)
+    urls = [f"https://www.heise.de/news/{n}.html" for n in range(6)]
+
+    outcomes = run_in_workers(workers, *(page(url, f"Artikel {url}") for url in urls + urls))
+
+    counts = sorted(key for outcome in outcomes for key in outcome.counts)
+    assert counts == ["new"] * 6 + ["unchanged"] * 6
+    assert stored_articles(sqlite_url) == 6
 
 
 def test_a_worker_that_dies_is_replaced_and_only_its_page_is_lost(sqlite_url: str) -> None:
