@@ -1,7 +1,7 @@
 """What happens to one fetch: extract, identify, tag and store it — plain code, no Scrapy.
 
 :class:`PageProcessor` is the crawl's domain step. The item pipeline runs it either in the
-crawl process or, to use a second CPU, in a page worker process
+crawl process or, to use more CPUs, in page worker processes
 (:mod:`newswatch.page_workers`); both get the same :class:`PageOutcome` back: which counters to
 increment and what to log. A failure on one page is an outcome (counted, logged), never an
 exception, so one bad page cannot stop a crawl.
