@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -30,6 +30,7 @@ from newswatch.store import models
 from newswatch.store.engine import database_error
 from newswatch.store.fingerprint import content_fingerprint
 from newswatch.store.textdiff import count_word_changes
+from newswatch.store.types import UTCDateTime
 from newswatch.store.volatile import DEFAULT_VOLATILE_PATTERNS
 
 #: How often a save is attempted when it loses a race or its connection drops.
@@ -176,18 +177,10 @@ def _save_once(
     # Write first: this takes the article's row lock on PostgreSQL and the database write lock
     # on SQLite, so everything read below is current until commit (no lost updates).
     bumped = session.execute(
-        update(models.Article)
-        .where(models.Article.canonical_url == identity)
-        .values(check_count=models.Article.check_count + 1, last_checked_at=fetched_at)
-        .execution_options(synchronize_session=False)
+        _BUMP_CHECKS, {"identity": identity, "checked_at": fetched_at}
     ).rowcount  # type: ignore[attr-defined]
     source_id = _source_id(session, source_name, fetched_at) if source_name else None
-    row = session.scalars(
-        select(models.Article)
-        .where(models.Article.canonical_url == identity)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    row = session.scalars(_LOCK_ARTICLE, {"identity": identity}).one_or_none()
 
     if row is None:
         if schedule is not None:
@@ -241,6 +234,24 @@ def _save_once(
     row.last_changed_at = fetched_at
     session.flush()
     return SaveOutcome("changed", row.id, version.id, version_no, summary)
+
+
+# Statements of every save, built once (building them cost as much as running them).
+_BUMP_CHECKS = (
+    update(models.Article)
+    .where(models.Article.canonical_url == bindparam("identity"))
+    .values(
+        check_count=models.Article.check_count + 1,
+        last_checked_at=bindparam("checked_at", type_=UTCDateTime()),
+    )
+    .execution_options(synchronize_session=False)
+)
+_LOCK_ARTICLE = (
+    select(models.Article)
+    .where(models.Article.canonical_url == bindparam("identity"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
 
 
 def _scheduled(
@@ -313,11 +324,17 @@ def store_raw_page(session: Session, raw_html: bytes, now: datetime) -> str:
         "size": len(raw_html),
         "created_at": now,
     }
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(
-        insert(models.RawPage).values(**values).on_conflict_do_nothing(index_elements=["sha256"])
-    )
+    session.execute(_RAW_PAGE_INSERTS[session.get_bind().dialect.name], values)
     return digest
+
+
+#: Built once per dialect (building the statement cost more than running it).
+_RAW_PAGE_INSERTS = {
+    "postgresql": postgresql.insert(models.RawPage).on_conflict_do_nothing(
+        index_elements=["sha256"]
+    ),
+    "sqlite": sqlite.insert(models.RawPage).on_conflict_do_nothing(index_elements=["sha256"]),
+}
 
 
 def load_raw_page(session: Session, sha256: str) -> bytes | None:
