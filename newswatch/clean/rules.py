@@ -228,6 +228,15 @@ GERMAN_RULES: list[Rule] = [
         keeps=("Lesen Sie nur die Überschriften, sagt Müller, dann verstehen Sie nichts.",),
     ),
     Rule(
+        "trailing-read-also",
+        r"(?:^|\s)(?:lesen\s+sie\s+(?:auch|mehr)|auch\s+interessant|mehr\s+zum\s+thema|lesetipp)"
+        r"\s*:\s*[^.!?:]{1,150}$",
+        action=Action.STRIP,
+        examples=("Die Verhandlungen dauern an. Lesen Sie auch: Trump plant neue Zölle",
+                  "Grill 800 | 299,95 Euro Lesen Sie auch: Bahnstreik legt Verkehr lahm | Amazon"),
+        keeps=("Sein Rat an alle Studenten: Lesen Sie mehr: Bücher, Zeitungen und Briefe.",),
+    ),
+    Rule(
         "related-cut-de",
         r"^(?:das\s+könnte\s+sie\s+(?:auch\s+)?interessieren|mehr\s+zum\s+thema|weitere\s+"
         r"artikel|empfehlungen\s+der\s+redaktion|verwandte\s+artikel|kommentare)\s*:?\s*$",
@@ -315,6 +324,13 @@ ENGLISH_RULES: list[Rule] = [
         examples=("Read more: How the Fed decides on rates", "Related articles",
                   "You might also like"),
         keeps=("Related by marriage to the king, she never held office herself.",),
+    ),
+    Rule(
+        "trailing-read-more-en",
+        r"(?:^|\s)(?:read\s+(?:more|also|next)|see\s+also|also\s+read)\s*:\s*[^.!?:]{1,150}$",
+        action=Action.STRIP,
+        examples=("Talks continue on Monday. Read more: How the Fed decides on rates",),
+        keeps=("He told them to read more: books, papers and the old letters.",),
     ),
     Rule(
         "related-cut-en",
