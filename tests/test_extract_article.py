@@ -112,6 +112,33 @@ def test_microdata_and_time_element() -> None:
     assert article.published_at == datetime(2024, 11, 5, 18, 30, tzinfo=UTC)
 
 
+def test_late_evening_article_keeps_its_own_day_in_published_local() -> None:
+    head = ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"Votación",'
+            '"datePublished":"2022-05-03T22:46:08-03:00"}</script>')
+    article = extract_article(_page(head, lang="es"), "https://example.com.ar/a",
+                              fetched_at=FETCHED)
+    assert article.published_at == datetime(2022, 5, 4, 1, 46, 8, tzinfo=UTC)
+    assert article.published_offset_minutes == -180
+    assert article.published_local is not None
+    assert article.published_local.isoformat() == "2022-05-03T22:46:08-03:00"
+
+
+def test_naive_time_on_a_german_page_has_the_berlin_offset() -> None:
+    head = '<meta property="article:published_time" content="2024-07-05T23:30:00">'
+    article = extract_article(_page(head), "https://example.de/a", fetched_at=FETCHED)
+    assert article.published_at == datetime(2024, 7, 5, 21, 30, tzinfo=UTC)
+    assert article.published_offset_minutes == 120
+    assert article.published_local is not None
+    assert article.published_local.date().isoformat() == "2024-07-05"
+
+
+def test_no_date_means_no_offset() -> None:
+    article = extract_article(_page(""), "https://example.de/a", fetched_at=FETCHED)
+    assert article.published_at is None
+    assert article.published_offset_minutes is None
+    assert article.published_local is None
+
+
 def test_timezone_override_for_naive_times() -> None:
     head = '<meta property="article:published_time" content="2024-11-05T19:30:00">'
     article = extract_article(_page(head), "https://example.de/a", fetched_at=FETCHED,

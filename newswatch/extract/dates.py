@@ -6,13 +6,17 @@ German and English pages print ("23. Januar 2025, 14:30 Uhr", "23.01.2025 – 14
 with dateutil plus a German vocabulary. Times without a zone are read in the page's zone
 (``default_zone``; Europe/Berlin for German pages). A date before 1990 or later than the fetch
 time (plus a small clock skew) is rejected as implausible for a news article.
+
+``parse_local_date`` keeps the UTC offset the text states (or the offset of the zone a naive
+time was read in), so that the date can be shown as the page printed it; ``parse_date`` is the
+same instant in UTC.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
@@ -112,10 +116,12 @@ def default_zone_for_language(language: str | None) -> str:
     return BERLIN if (language or "").lower().startswith("de") else "UTC"
 
 
-def _as_utc(value: datetime, zone: tzinfo) -> datetime:
+def _in_stated_offset(value: datetime, zone: tzinfo) -> datetime:
+    """``value`` with a fixed UTC offset: its own, or ``zone``'s at that time when naive."""
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         value = value.replace(tzinfo=zone)
-    return value.astimezone(UTC)
+    offset = value.utcoffset() or timedelta(0)
+    return value.astimezone(timezone(offset))
 
 
 def is_plausible(value: datetime, *, now: datetime | None = None,
@@ -134,7 +140,7 @@ def _parse_relative(text: str, now: datetime, zone: tzinfo) -> datetime | None:
             unit = match.group("unit").lower()
             seconds = _UNIT_SECONDS.get(unit[:2], _UNIT_SECONDS.get(unit[:1], 0))
             if seconds:
-                return now - timedelta(seconds=count * seconds)
+                return (now - timedelta(seconds=count * seconds)).astimezone(zone)
     match = _DAY_WORD.search(text)
     if match:
         local_now = now.astimezone(zone)
@@ -144,7 +150,7 @@ def _parse_relative(text: str, now: datetime, zone: tzinfo) -> datetime | None:
         if time_match and int(time_match.group("h")) < 24 and int(time_match.group("m")) < 60:
             hour, minute = int(time_match.group("h")), int(time_match.group("m"))
         local = datetime(day.year, day.month, day.day, hour, minute)
-        return _as_utc(local, zone)
+        return local.replace(tzinfo=zone)
     return None
 
 
@@ -171,6 +177,29 @@ def parse_date(
 
     ``now`` is the fetch time (for "vor 3 Stunden" and the future check); naive times are read
     in ``default_zone`` (an IANA name or tzinfo; UTC when None). Never raises.
+    """
+    local = parse_local_date(text, default_zone=default_zone, now=now, skew=skew,
+                             dayfirst=dayfirst)
+    return local.astimezone(UTC) if local is not None else None
+
+
+def utc_offset_minutes(value: datetime) -> int:
+    """The UTC offset of an aware datetime in whole minutes (east of UTC positive)."""
+    offset = value.utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
+
+
+def parse_local_date(
+    text: str | None,
+    *,
+    default_zone: str | tzinfo | None = None,
+    now: datetime | None = None,
+    skew: timedelta = DEFAULT_SKEW,
+    dayfirst: bool = True,
+) -> datetime | None:
+    """Like ``parse_date``, but in the offset ``text`` states ("…T22:46:08-03:00" stays at
+    −03:00, "…Z" at UTC), or in ``default_zone`` when it states none: the wall-clock time as
+    the page gave it. Never raises.
     """
     if not text or not isinstance(text, str):
         return None
@@ -206,7 +235,8 @@ def parse_date(
         except (ValueError, OverflowError, TypeError):
             return None
     try:
-        result = _as_utc(value, zone)
+        result = _in_stated_offset(value, zone)
+        plausible = is_plausible(result.astimezone(UTC), now=reference, skew=skew)
     except (ValueError, OverflowError):
         return None
-    return result if is_plausible(result, now=reference, skew=skew) else None
+    return result if plausible else None

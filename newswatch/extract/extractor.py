@@ -29,7 +29,7 @@ from newswatch.extract.body import (
     trafilatura_paragraphs,
     words,
 )
-from newswatch.extract.dates import default_zone_for_language, parse_date
+from newswatch.extract.dates import default_zone_for_language, parse_local_date, utc_offset_minutes
 from newswatch.extract.decoding import decode_html
 from newswatch.extract.language import first_language, guess_language
 from newswatch.extract.metadata import PageMetadata, first, read_metadata, visible_bylines
@@ -130,8 +130,9 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement) -> list[str]:
 
 
 def _first_date(values: list[str], zone: str, now: datetime) -> datetime | None:
+    """The first value that parses, in the UTC offset it states (see ``parse_local_date``)."""
     for value in values:
-        parsed = parse_date(value, default_zone=zone, now=now)
+        parsed = parse_local_date(value, default_zone=zone, now=now)
         if parsed is not None:
             return parsed
     return None
@@ -145,7 +146,7 @@ def _htmldate_fallback(tree: HtmlElement, zone: str, now: datetime) -> datetime 
                           max_date=now.strftime("%Y-%m-%d"))
     except Exception:  # htmldate is a heuristic fallback; any failure means "no date"
         return None
-    return parse_date(found, default_zone=zone, now=now) if found else None
+    return parse_local_date(found, default_zone=zone, now=now) if found else None
 
 
 def _first_url(values: list[str], base: str) -> str | None:
@@ -220,7 +221,12 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
     )
     if published is None:
         published = _htmldate_fallback(tree, zone, now)
+    published_offset = utc_offset_minutes(published) if published is not None else None
+    if published is not None:
+        published = published.astimezone(UTC)
     modified = _first_date(meta.modified, zone, now)
+    if modified is not None:
+        modified = modified.astimezone(UTC)
     if modified is not None and published is not None and modified < published:
         modified = None
 
@@ -241,6 +247,7 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
         image_url=_first_url(meta.images, url),
         is_paywalled=False,
         publisher=first(meta.publishers) or first(meta.site_names),
+        published_offset_minutes=published_offset,
     )
     # Boilerplate goes first, so that a wall above the headline does not hide the headline.
     article = clean_article(article)
