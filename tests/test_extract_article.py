@@ -139,6 +139,35 @@ def test_no_date_means_no_offset() -> None:
     assert article.published_local is None
 
 
+def test_time_elements_of_related_posts_do_not_date_the_article() -> None:
+    related = "".join(
+        f'<li class="related post-hover"><article><h4 class="post-title"><a href="/{year}/01/0'
+        f'{n}/alt/">Älterer Beitrag {n}</a></h4><div class="post-meta group">'
+        f'<p class="post-date"><time class="published updated" datetime="{year}-01-0{n} '
+        f'18:06:36">{n}. Januar {year}</time></p></div></article></li>'
+        for n, year in ((1, 2009), (2, 2013))
+    )
+    body = ("<p>Wer alte Elektrogeräte reparieren will, muss zuerst sauber entlöten können. "
+            "Mit der richtigen Entlötpumpe gelingt das auch Einsteigern ohne Mühe.</p>" * 4
+            + f'<h4 class="related-title">Ähnliche Beiträge</h4><ul class="related-posts">'
+            f"{related}</ul>")
+    url = "https://blog.example.de/2019/10/22/professionell-entloeten/"
+    article = extract_article(_page("", body), url, fetched_at=FETCHED)
+    assert article.published_local is not None
+    assert article.published_local.date().isoformat() == "2019-10-22"
+
+
+def test_a_time_element_in_a_comment_does_not_date_the_article() -> None:
+    body = ("<p>Der Stadtrat hat am Abend lange über den Haushalt beraten und schließlich "
+            "einen Kompromiss beschlossen.</p>" * 4
+            + '<section id="comments"><div class="comment"><p>Gut so!</p>'
+            '<time datetime="2024-11-07T09:00:00+01:00">7. November</time></div></section>')
+    article = extract_article(_page("", body), "https://example.de/2024/11/05/haushalt",
+                              fetched_at=FETCHED)
+    assert article.published_local is not None
+    assert article.published_local.date().isoformat() == "2024-11-05"
+
+
 def test_timezone_override_for_naive_times() -> None:
     head = '<meta property="article:published_time" content="2024-11-05T19:30:00">'
     article = extract_article(_page(head), "https://example.de/a", fetched_at=FETCHED,

@@ -138,11 +138,11 @@ def _first_date(values: list[str], zone: str, now: datetime) -> datetime | None:
     return None
 
 
-def _htmldate_fallback(tree: HtmlElement, zone: str, now: datetime) -> datetime | None:
+def _htmldate_fallback(tree: HtmlElement, url: str, zone: str, now: datetime) -> datetime | None:
     try:
         from htmldate import find_date
 
-        found = find_date(tree, original_date=True, extensive_search=True,
+        found = find_date(tree, url=url or None, original_date=True, extensive_search=True,
                           max_date=now.strftime("%Y-%m-%d"))
     except Exception:  # htmldate is a heuristic fallback; any failure means "no date"
         return None
@@ -220,7 +220,7 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
         _first_date(meta.published, zone, now)
     )
     if published is None:
-        published = _htmldate_fallback(tree, zone, now)
+        published = _htmldate_fallback(tree, url, zone, now)
     published_offset = utc_offset_minutes(published) if published is not None else None
     if published is not None:
         published = published.astimezone(UTC)

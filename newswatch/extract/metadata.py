@@ -169,6 +169,26 @@ def _from_meta_tags(tree: HtmlElement, meta: PageMetadata) -> None:
     meta.content_tier = tiers[0].lower() if tiers else None
 
 
+# Containers of other articles' teasers (related posts, sidebars, widgets) and of comments:
+# a <time> inside them dates another text, not the article.
+_OTHER_CONTENT = re.compile(
+    r"related|sidebar|widget|recommend|comment|popular|read-?more|more-?(?:stories|articles)",
+    re.IGNORECASE,
+)
+_OTHER_CONTENT_TAGS = frozenset({"aside", "nav"})
+
+
+def _in_other_content(element: HtmlElement) -> bool:
+    """Whether ``element`` sits in a related-posts list, sidebar, widget or comment section."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _OTHER_CONTENT_TAGS:
+            return True
+        label = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if label.strip() and _OTHER_CONTENT.search(label):
+            return True
+    return False
+
+
 def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
     for link in tree.iter("link"):
         if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
@@ -213,7 +233,7 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
         elif prop == "headline" and not meta.titles:
             meta.titles.append(_element_text(element))
     meta.author_groups.append(microdata_authors)
-    times = tree.xpath("//time[@datetime]")
+    times = [t for t in tree.xpath("//time[@datetime]") if not _in_other_content(t)]
     published_times = [t for t in times if t.get("pubdate") is not None
                        or "publish" in (t.get("class") or "").lower()]
     for element in published_times or times[:1]:
