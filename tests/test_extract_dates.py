@@ -139,3 +139,23 @@ def test_parse_date_is_the_local_date_in_utc() -> None:
     assert local is not None
     assert parse_date(text, now=FETCHED) == local
     assert parse_date(text, now=FETCHED).utcoffset() == timedelta(0)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text", ["04 mayo 2022 - 00:00", "12 octobre 2021", "2021", "Veröffentlicht 2021"]
+)
+def test_a_year_without_a_known_day_and_month_is_not_a_date(text: str) -> None:
+    # dateutil alone reads "04 mayo 2022" (a month name it does not know) as April 2022
+    assert parse_date(text, default_zone=BERLIN, now=FETCHED) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mai 2020", _utc(2020, 4, 30, 22, 0)),
+        ("Wed, 04 May 2022 02:41:00 GMT", _utc(2022, 5, 4, 2, 41)),
+        ("04.05.20", _utc(2020, 5, 3, 22, 0)),
+    ],
+)
+def test_month_names_and_numeric_dates_still_parse(text: str, expected: datetime) -> None:
+    assert parse_date(text, default_zone=BERLIN, now=FETCHED) == expected

@@ -82,6 +82,14 @@ _LEADING_LABEL = re.compile(
 _HAS_DATE_EVIDENCE = re.compile(
     r"\b(?:1[89]|20)\d{2}\b|\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2}\b", re.IGNORECASE
 )
+# A day and a month, not just a year: a numeric date ("23.01.2025", "2025/01/23", "23.01.")
+# or a month name dateutil knows. "04 mayo 2022" (a month name of another language) would
+# otherwise be read as April 2022, and "2021" alone as 1 January.
+_NUMERIC_DAY_MONTH = re.compile(
+    r"\b\d{1,2}[./-]\s?\d{1,2}[./-]|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b"
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_MONTH_WORDS = frozenset(name.casefold() for names in _MONTHS for name in names)
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?")
 _RELATIVE_DE = re.compile(
     r"\bvor\s+(?P<n>\d+|einer?|einem)\s+(?P<unit>sekunden?|minuten?|min\.?|stunden?|std\.?"
@@ -165,6 +173,12 @@ def _clean_for_dateutil(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _has_day_and_month(text: str) -> bool:
+    if _NUMERIC_DAY_MONTH.search(text):
+        return True
+    return any(word.casefold() in _MONTH_WORDS for word in _WORD.findall(text))
+
+
 def parse_date(
     text: str | None,
     *,
@@ -220,7 +234,7 @@ def parse_local_date(
         value = _parse_relative(text, reference, zone)
     if value is None:
         cleaned = _clean_for_dateutil(text)
-        if not _HAS_DATE_EVIDENCE.search(cleaned):
+        if not _HAS_DATE_EVIDENCE.search(cleaned) or not _has_day_and_month(cleaned):
             return None
         try:
             with warnings.catch_warnings():
