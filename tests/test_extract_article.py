@@ -168,6 +168,28 @@ def test_a_time_element_in_a_comment_does_not_date_the_article() -> None:
     assert article.published_local.date().isoformat() == "2024-11-05"
 
 
+def test_a_published_stamp_later_than_the_modification_is_a_resave() -> None:
+    # the CMS re-saved the article in November (datePublished one minute after dateModified);
+    # the article meta tag still carries the first publication in March
+    head = ('<script type="application/ld+json">{"@type":"Article","headline":"Wärmepumpen",'
+            '"datePublished":"2022-11-17T10:33:13.258Z",'
+            '"dateModified":"2022-11-17T10:32:18.099Z"}</script>'
+            '<meta property="article:published_time" content="2022-03-09">')
+    article = extract_article(_page(head), "https://example.de/a", fetched_at=FETCHED)
+    assert article.published_local is not None
+    assert article.published_local.date().isoformat() == "2022-03-09"
+    assert article.modified_at == datetime(2022, 11, 17, 10, 32, 18, 99000, tzinfo=UTC)
+
+
+def test_a_published_stamp_later_than_the_modification_stays_without_an_alternative() -> None:
+    head = ('<script type="application/ld+json">{"@type":"Article","headline":"x",'
+            '"datePublished":"2022-05-04T03:00:00Z","dateModified":"2022-05-04T02:12:19Z"}'
+            '</script>')
+    article = extract_article(_page(head), "https://example.de/a", fetched_at=FETCHED)
+    assert article.published_at == datetime(2022, 5, 4, 3, 0, tzinfo=UTC)
+    assert article.modified_at is None
+
+
 def test_timezone_override_for_naive_times() -> None:
     head = '<meta property="article:published_time" content="2024-11-05T19:30:00">'
     article = extract_article(_page(head), "https://example.de/a", fetched_at=FETCHED,

@@ -138,6 +138,22 @@ def _first_date(values: list[str], zone: str, now: datetime) -> datetime | None:
     return None
 
 
+def choose_published(values: list[str], modified: datetime | None, zone: str,
+                     now: datetime) -> datetime | None:
+    """The first publication date that parses, unless it is later than the page's own
+    modification date: such a "published" stamp is a re-save (a CMS migration, a re-publish),
+    and a later candidate that is not after the modification is the first publication."""
+    dates = [d for d in (parse_local_date(v, default_zone=zone, now=now) for v in values[:10])
+             if d is not None]
+    if not dates:
+        return None
+    if modified is not None and dates[0] > modified:
+        for candidate in dates[1:]:
+            if candidate <= modified:
+                return candidate
+    return dates[0]
+
+
 def _htmldate_fallback(tree: HtmlElement, url: str, zone: str, now: datetime) -> datetime | None:
     try:
         from htmldate import find_date
@@ -216,15 +232,15 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
     date_override = overrides.date_selector and selected_text(
         tree, overrides.date_selector, attributes=("datetime", "content")
     )
+    modified = _first_date(meta.modified, zone, now)
     published = _first_date([date_override] if date_override else [], zone, now) or (
-        _first_date(meta.published, zone, now)
+        choose_published(meta.published, modified, zone, now)
     )
     if published is None:
         published = _htmldate_fallback(tree, url, zone, now)
     published_offset = utc_offset_minutes(published) if published is not None else None
     if published is not None:
         published = published.astimezone(UTC)
-    modified = _first_date(meta.modified, zone, now)
     if modified is not None:
         modified = modified.astimezone(UTC)
     if modified is not None and published is not None and modified < published:
