@@ -89,7 +89,9 @@ _NUMERIC_DAY_MONTH = re.compile(
     r"\b\d{1,2}[./-]\s?\d{1,2}[./-]|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b"
 )
 _WORD = re.compile(r"[^\W\d_]+")
-_MONTH_WORDS = frozenset(name.casefold() for names in _MONTHS for name in names)
+#: Every month name and abbreviation parse_date understands (German and English).
+MONTH_NAMES: tuple[str, ...] = tuple(name for names in _MONTHS for name in names)
+_MONTH_WORDS = frozenset(name.casefold() for name in MONTH_NAMES)
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?")
 _RELATIVE_DE = re.compile(
     r"\bvor\s+(?P<n>\d+|einer?|einem)\s+(?P<unit>sekunden?|minuten?|min\.?|stunden?|std\.?"

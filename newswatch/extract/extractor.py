@@ -34,6 +34,7 @@ from newswatch.extract.decoding import decode_html
 from newswatch.extract.language import first_language, guess_language
 from newswatch.extract.metadata import PageMetadata, first, read_metadata, visible_bylines
 from newswatch.extract.overrides import ExtractOverrides, select, selected_text
+from newswatch.extract.page_dates import find_page_date
 from newswatch.extract.paywall import is_paywalled
 
 LOGGER = logging.getLogger(__name__)
@@ -154,17 +155,6 @@ def choose_published(values: list[str], modified: datetime | None, zone: str,
     return dates[0]
 
 
-def _htmldate_fallback(tree: HtmlElement, url: str, zone: str, now: datetime) -> datetime | None:
-    try:
-        from htmldate import find_date
-
-        found = find_date(tree, url=url or None, original_date=True, extensive_search=True,
-                          max_date=now.strftime("%Y-%m-%d"))
-    except Exception:  # htmldate is a heuristic fallback; any failure means "no date"
-        return None
-    return parse_local_date(found, default_zone=zone, now=now) if found else None
-
-
 def _first_url(values: list[str], base: str) -> str | None:
     for value in values:
         value = (value or "").strip()
@@ -237,7 +227,7 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
         choose_published(meta.published, modified, zone, now)
     )
     if published is None:
-        published = _htmldate_fallback(tree, url, zone, now)
+        published = find_page_date(tree, url, zone, now)
     published_offset = utc_offset_minutes(published) if published is not None else None
     if published is not None:
         published = published.astimezone(UTC)

@@ -170,15 +170,28 @@ def _from_meta_tags(tree: HtmlElement, meta: PageMetadata) -> None:
 
 
 # Containers of other articles' teasers (related posts, sidebars, widgets) and of comments:
-# a <time> inside them dates another text, not the article.
-_OTHER_CONTENT = re.compile(
-    r"related|sidebar|widget|recommend|comment|popular|read-?more|more-?(?:stories|articles)",
-    re.IGNORECASE,
+# a <time> inside them dates another text, not the article. Matched case-insensitively as
+# parts of class or id.
+_OTHER_CONTENT_WORDS = (
+    "related", "sidebar", "widget", "recommend", "comment", "popular", "readmore", "read-more",
+    "morestories", "more-stories", "morearticles", "more-articles",
 )
+_OTHER_CONTENT = re.compile("|".join(map(re.escape, _OTHER_CONTENT_WORDS)), re.IGNORECASE)
 _OTHER_CONTENT_TAGS = frozenset({"aside", "nav"})
+_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
+#: XPath condition, true for a node inside such a container (the same test as
+#: ``in_other_content``, evaluated by lxml).
+IN_OTHER_CONTENT_XPATH = (
+    "ancestor::aside or ancestor::nav or ancestor::*["
+    + " or ".join(
+        f"contains(translate(concat(@class, ' ', @id), '{_UPPER}', '{_LOWER}'), '{word}')"
+        for word in _OTHER_CONTENT_WORDS
+    )
+    + "]"
+)
 
 
-def _in_other_content(element: HtmlElement) -> bool:
+def in_other_content(element: HtmlElement) -> bool:
     """Whether ``element`` sits in a related-posts list, sidebar, widget or comment section."""
     for ancestor in element.iterancestors():
         if ancestor.tag in _OTHER_CONTENT_TAGS:
@@ -233,7 +246,7 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
         elif prop == "headline" and not meta.titles:
             meta.titles.append(_element_text(element))
     meta.author_groups.append(microdata_authors)
-    times = [t for t in tree.xpath("//time[@datetime]") if not _in_other_content(t)]
+    times = [t for t in tree.xpath("//time[@datetime]") if not in_other_content(t)]
     published_times = [t for t in times if t.get("pubdate") is not None
                        or "publish" in (t.get("class") or "").lower()]
     for element in published_times or times[:1]:
