@@ -178,17 +178,16 @@ _OTHER_CONTENT_WORDS = (
 )
 _OTHER_CONTENT = re.compile("|".join(map(re.escape, _OTHER_CONTENT_WORDS)), re.IGNORECASE)
 _OTHER_CONTENT_TAGS = frozenset({"aside", "nav"})
-_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
-#: XPath condition, true for a node inside such a container (the same test as
-#: ``in_other_content``, evaluated by lxml).
-IN_OTHER_CONTENT_XPATH = (
-    "ancestor::aside or ancestor::nav or ancestor::*["
-    + " or ".join(
-        f"contains(translate(concat(@class, ' ', @id), '{_UPPER}', '{_LOWER}'), '{word}')"
-        for word in _OTHER_CONTENT_WORDS
-    )
-    + "]"
-)
+
+
+def other_content_containers(tree: HtmlElement) -> list[HtmlElement]:
+    """The related-posts lists, sidebars, widgets and comment sections of ``tree`` (the
+    containers for which ``in_other_content`` is true of everything inside)."""
+    return [
+        element for element in tree.xpath("//*[@class or @id] | //aside | //nav")
+        if element.tag in _OTHER_CONTENT_TAGS
+        or _OTHER_CONTENT.search(f"{element.get('class') or ''} {element.get('id') or ''}")
+    ]
 
 
 def in_other_content(element: HtmlElement) -> bool:

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from newswatch.extract.dates import MONTH_NAMES, parse_local_date
-from newswatch.extract.metadata import IN_OTHER_CONTENT_XPATH, in_other_content
+from newswatch.extract.metadata import in_other_content, other_content_containers
 
 LOGGER = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ _MAX_CUE_ELEMENTS = 60
 _MAX_CUE_TEXT = 160
 _TEXT_XPATH = (
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-    f" or ancestor::template or {IN_OTHER_CONTENT_XPATH})]"
+    " or ancestor::template)]"
 )
 _MAX_TEXT_CHARS = 200_000
 
@@ -135,25 +135,31 @@ def _date_in_cue_elements(tree: HtmlElement, zone: str, now: datetime) -> dateti
 
 
 def _date_in_page_text(tree: HtmlElement, zone: str, now: datetime) -> datetime | None:
-    headline = next(tree.iter("h1"), None)
+    skipped = {element for root in other_content_containers(tree) for element in root.iter()}
     parts: list[str] = []
-    start = 0
     size = 0
     for node in tree.xpath(_TEXT_XPATH):
-        if headline is not None and not start:
-            parent = node.getparent()
-            if parent is not None and (parent is headline or headline in parent.iterancestors()):
-                start = len(parts)
+        # the element a text belongs to (a tail text belongs to the element around its owner)
+        container = node.getparent()
+        if container is not None and node.is_tail:
+            container = container.getparent()
+        if container is None or container in skipped:
+            continue
         piece = " ".join(str(node).split())
         if piece:
             parts.append(piece)
             size += len(piece)
             if size > _MAX_TEXT_CHARS:
                 break
-    found = first_printed_date(" ".join(parts[start:]), zone, now)
-    if found is None and start:
-        found = last_printed_date(" ".join(parts[:start]), zone, now)
-    return found
+    text = " ".join(parts)
+    headline = next(tree.iter("h1"), None)
+    title = " ".join(headline.text_content().split()) if headline is not None else ""
+    start = text.find(title) if title else -1
+    if start < 0:
+        return first_printed_date(text, zone, now)
+    return first_printed_date(text[start:], zone, now) or (
+        last_printed_date(text[:start], zone, now)
+    )
 
 
 def find_page_date(tree: HtmlElement, url: str, zone: str, now: datetime) -> datetime | None:
