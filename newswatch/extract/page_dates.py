@@ -53,8 +53,8 @@ _URL_DATE = re.compile(
 )
 _CUE_XPATH = (
     "//body//*[self::time or self::abbr"
-    " or contains(translate(@class, 'DATE', 'date'), 'date')"
-    " or contains(translate(@id, 'DATE', 'date'), 'date')"
+    " or contains(@class, 'date') or contains(@class, 'Date')"
+    " or contains(@id, 'date') or contains(@id, 'Date')"
     " or contains(@class, 'datum') or contains(@class, 'Datum')"
     " or contains(@class, 'time') or contains(@class, 'publish') or contains(@class, 'posted')"
     " or contains(@class, 'byline') or contains(@class, 'meta') or contains(@class, 'info')"
@@ -94,7 +94,7 @@ def date_in_url(url: str, zone: str, now: datetime) -> datetime | None:
 
 
 def _date_in_urls(tree: HtmlElement, url: str, zone: str, now: datetime) -> datetime | None:
-    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    canonical = tree.xpath("/html/head/link[@rel='canonical']/@href")
     for candidate in (url, *(str(href) for href in canonical[:1])):
         found = date_in_url(candidate, zone, now) if candidate else None
         if found is not None:
