@@ -7,9 +7,9 @@ one process and prints one Markdown table:
   project's method: a ``with`` snippet found is a true positive, missed a false negative; a
   ``without`` snippet found is a false positive), summed over all pages;
 - title exact match, published-date accuracy (same day: expected.json gives YYYY-MM-DD; and
-  within one day, because newswatch stores instants in UTC — a 22:00 article from a UTC−4
-  site falls on the next UTC day — while the others return the date as the page prints it;
-  newswatch's date is taken in Europe/Berlin for German pages and in UTC otherwise), author
+  within one day; newswatch stores instants in UTC — a 22:00 article from a UTC−4 site falls
+  on the next UTC day — so its date is taken from ``Article.published_local``, the instant in
+  the UTC offset the page stated, as the others return the date as the page gives it), author
   set accuracy (names compared as case-folded sets, split on , ; / & "and" "und" for every
   tool alike);
 - the text scored for newswatch is teaser + body (the others' texts include the teaser too);
@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 WARM_UP_PAGES = 20
@@ -137,13 +136,11 @@ def _within_a_day(found: str | None, expected: str) -> bool:
 
 def run_newswatch(html: bytes, url: str) -> Result:
     from newswatch.extract import extract_article
-    from newswatch.extract.dates import default_zone_for_language
 
     article = extract_article(html, url, fetched_at=FETCHED_AT)
-    date = None
-    if article.published_at is not None:
-        zone = ZoneInfo(default_zone_for_language(article.language))
-        date = article.published_at.astimezone(zone).strftime("%Y-%m-%d")
+    # the date as the page stated it: published_at in the page's own UTC offset
+    local = article.published_local
+    date = local.strftime("%Y-%m-%d") if local is not None else None
     text = "\n\n".join(part for part in (article.teaser, article.body) if part)
     return Result(text, article.title or None, date, article.authors)
 

@@ -32,6 +32,8 @@ def test_single_file_prints_one_json_line_with_the_file_name() -> None:
     assert record["url"] == "https://www.musterstadt-rundschau.de/a.html"
     assert record["body"].startswith("Berlin - Bereits am Dienstag")
     assert record["published_at"] == "2025-01-22T13:35:00+00:00"
+    assert record["published_offset_minutes"] == 60
+    assert record["published_local"] == "2025-01-22T14:35:00+01:00"
     assert record["word_count"] > 100
 
 

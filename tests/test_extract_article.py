@@ -112,6 +112,84 @@ def test_microdata_and_time_element() -> None:
     assert article.published_at == datetime(2024, 11, 5, 18, 30, tzinfo=UTC)
 
 
+def test_late_evening_article_keeps_its_own_day_in_published_local() -> None:
+    head = ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"Votación",'
+            '"datePublished":"2022-05-03T22:46:08-03:00"}</script>')
+    article = extract_article(_page(head, lang="es"), "https://example.com.ar/a",
+                              fetched_at=FETCHED)
+    assert article.published_at == datetime(2022, 5, 4, 1, 46, 8, tzinfo=UTC)
+    assert article.published_offset_minutes == -180
+    assert article.published_local is not None
+    assert article.published_local.isoformat() == "2022-05-03T22:46:08-03:00"
+
+
+def test_naive_time_on_a_german_page_has_the_berlin_offset() -> None:
+    head = '<meta property="article:published_time" content="2024-07-05T23:30:00">'
+    article = extract_article(_page(head), "https://example.de/a", fetched_at=FETCHED)
+    assert article.published_at == datetime(2024, 7, 5, 21, 30, tzinfo=UTC)
+    assert article.published_offset_minutes == 120
+    assert article.published_local is not None
+    assert article.published_local.date().isoformat() == "2024-07-05"
+
+
+def test_no_date_means_no_offset() -> None:
+    article = extract_article(_page(""), "https://example.de/a", fetched_at=FETCHED)
+    assert article.published_at is None
+    assert article.published_offset_minutes is None
+    assert article.published_local is None
+
+
+def test_time_elements_of_related_posts_do_not_date_the_article() -> None:
+    related = "".join(
+        f'<li class="related post-hover"><article><h4 class="post-title"><a href="/{year}/01/0'
+        f'{n}/alt/">Älterer Beitrag {n}</a></h4><div class="post-meta group">'
+        f'<p class="post-date"><time class="published updated" datetime="{year}-01-0{n} '
+        f'18:06:36">{n}. Januar {year}</time></p></div></article></li>'
+        for n, year in ((1, 2009), (2, 2013))
+    )
+    body = ("<p>Wer alte Elektrogeräte reparieren will, muss zuerst sauber entlöten können. "
+            "Mit der richtigen Entlötpumpe gelingt das auch Einsteigern ohne Mühe.</p>" * 4
+            + f'<h4 class="related-title">Ähnliche Beiträge</h4><ul class="related-posts">'
+            f"{related}</ul>")
+    url = "https://blog.example.de/2019/10/22/professionell-entloeten/"
+    article = extract_article(_page("", body), url, fetched_at=FETCHED)
+    assert article.published_local is not None
+    assert article.published_local.date().isoformat() == "2019-10-22"
+
+
+def test_a_time_element_in_a_comment_does_not_date_the_article() -> None:
+    body = ("<p>Der Stadtrat hat am Abend lange über den Haushalt beraten und schließlich "
+            "einen Kompromiss beschlossen.</p>" * 4
+            + '<section id="comments"><div class="comment"><p>Gut so!</p>'
+            '<time datetime="2024-11-07T09:00:00+01:00">7. November</time></div></section>')
+    article = extract_article(_page("", body), "https://example.de/2024/11/05/haushalt",
+                              fetched_at=FETCHED)
+    assert article.published_local is not None
+    assert article.published_local.date().isoformat() == "2024-11-05"
+
+
+def test_a_published_stamp_later_than_the_modification_is_a_resave() -> None:
+    # the CMS re-saved the article in November (datePublished one minute after dateModified);
+    # the article meta tag still carries the first publication in March
+    head = ('<script type="application/ld+json">{"@type":"Article","headline":"Wärmepumpen",'
+            '"datePublished":"2022-11-17T10:33:13.258Z",'
+            '"dateModified":"2022-11-17T10:32:18.099Z"}</script>'
+            '<meta property="article:published_time" content="2022-03-09">')
+    article = extract_article(_page(head), "https://example.de/a", fetched_at=FETCHED)
+    assert article.published_local is not None
+    assert article.published_local.date().isoformat() == "2022-03-09"
+    assert article.modified_at == datetime(2022, 11, 17, 10, 32, 18, 99000, tzinfo=UTC)
+
+
+def test_a_published_stamp_later_than_the_modification_stays_without_an_alternative() -> None:
+    head = ('<script type="application/ld+json">{"@type":"Article","headline":"x",'
+            '"datePublished":"2022-05-04T03:00:00Z","dateModified":"2022-05-04T02:12:19Z"}'
+            '</script>')
+    article = extract_article(_page(head), "https://example.de/a", fetched_at=FETCHED)
+    assert article.published_at == datetime(2022, 5, 4, 3, 0, tzinfo=UTC)
+    assert article.modified_at is None
+
+
 def test_timezone_override_for_naive_times() -> None:
     head = '<meta property="article:published_time" content="2024-11-05T19:30:00">'
     article = extract_article(_page(head), "https://example.de/a", fetched_at=FETCHED,

@@ -6,7 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newswatch.extract.dates import default_zone_for_language, parse_date
+from newswatch.extract.dates import (
+    default_zone_for_language,
+    parse_date,
+    parse_local_date,
+    utc_offset_minutes,
+)
 
 FETCHED = datetime(2025, 1, 24, 12, 0, tzinfo=UTC)
 BERLIN = "Europe/Berlin"
@@ -96,3 +101,61 @@ def test_default_zone_is_berlin_for_german_pages_only() -> None:
     assert default_zone_for_language("de-AT") == BERLIN
     assert default_zone_for_language("en") == "UTC"
     assert default_zone_for_language(None) == "UTC"
+
+
+def test_local_date_keeps_the_offset_the_page_states() -> None:
+    # 22:46 in Buenos Aires is the next day in UTC, but the page's own date is the 3rd
+    local = parse_local_date("2022-05-03T22:46:08-03:00", default_zone=BERLIN, now=FETCHED)
+    assert local is not None
+    assert (local.date().isoformat(), utc_offset_minutes(local)) == ("2022-05-03", -180)
+    assert local == _utc(2022, 5, 4, 1, 46, 8)
+
+
+def test_local_date_of_a_utc_stamp_stays_in_utc() -> None:
+    local = parse_local_date("2019-12-26T23:07:45+00:00", default_zone=BERLIN, now=FETCHED)
+    assert local is not None
+    assert utc_offset_minutes(local) == 0
+    assert local.day == 26
+
+
+def test_local_date_without_offset_is_in_the_default_zone_with_its_summer_time() -> None:
+    winter = parse_local_date("23.01.2025 14:30 Uhr", default_zone=BERLIN, now=FETCHED)
+    summer = parse_local_date("1. Juli 2024, 12:00 Uhr", default_zone=BERLIN, now=FETCHED)
+    assert winter is not None and summer is not None
+    assert (utc_offset_minutes(winter), winter.hour) == (60, 14)
+    assert (utc_offset_minutes(summer), summer.hour) == (120, 12)
+
+
+def test_relative_dates_are_local_to_the_default_zone() -> None:
+    local = parse_local_date("gestern, 23:30 Uhr", default_zone=BERLIN, now=FETCHED)
+    assert local is not None
+    assert (local.day, local.hour, utc_offset_minutes(local)) == (23, 23, 60)
+    assert local == _utc(2025, 1, 23, 22, 30)
+
+
+def test_parse_date_is_the_local_date_in_utc() -> None:
+    text = "2023-11-08T21:24:10-05:00"
+    local = parse_local_date(text, now=FETCHED)
+    assert local is not None
+    assert parse_date(text, now=FETCHED) == local
+    assert parse_date(text, now=FETCHED).utcoffset() == timedelta(0)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text", ["04 mayo 2022 - 00:00", "12 octobre 2021", "2021", "Veröffentlicht 2021"]
+)
+def test_a_year_without_a_known_day_and_month_is_not_a_date(text: str) -> None:
+    # dateutil alone reads "04 mayo 2022" (a month name it does not know) as April 2022
+    assert parse_date(text, default_zone=BERLIN, now=FETCHED) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mai 2020", _utc(2020, 4, 30, 22, 0)),
+        ("Wed, 04 May 2022 02:41:00 GMT", _utc(2022, 5, 4, 2, 41)),
+        ("04.05.20", _utc(2020, 5, 3, 22, 0)),
+    ],
+)
+def test_month_names_and_numeric_dates_still_parse(text: str, expected: datetime) -> None:
+    assert parse_date(text, default_zone=BERLIN, now=FETCHED) == expected

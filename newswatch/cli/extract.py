@@ -25,10 +25,13 @@ FETCH_TIMEOUT_SECONDS = 30
 
 
 def article_record(article: Article, source: str) -> dict[str, Any]:
-    """An article as a JSON-ready dict: datetimes in ISO 8601, plus file name and word count."""
+    """An article as a JSON-ready dict: datetimes in ISO 8601, plus file name, the publication
+    time as the page stated it (``published_local``) and word count."""
     record: dict[str, Any] = {"file": source}
     for key, value in asdict(article).items():
         record[key] = value.isoformat() if isinstance(value, datetime) else value
+    local = article.published_local
+    record["published_local"] = local.isoformat() if local is not None else None
     record["word_count"] = article.word_count
     return record
 

@@ -6,13 +6,17 @@ German and English pages print ("23. Januar 2025, 14:30 Uhr", "23.01.2025 – 14
 with dateutil plus a German vocabulary. Times without a zone are read in the page's zone
 (``default_zone``; Europe/Berlin for German pages). A date before 1990 or later than the fetch
 time (plus a small clock skew) is rejected as implausible for a news article.
+
+``parse_local_date`` keeps the UTC offset the text states (or the offset of the zone a naive
+time was read in), so that the date can be shown as the page printed it; ``parse_date`` is the
+same instant in UTC.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
@@ -78,6 +82,16 @@ _LEADING_LABEL = re.compile(
 _HAS_DATE_EVIDENCE = re.compile(
     r"\b(?:1[89]|20)\d{2}\b|\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2}\b", re.IGNORECASE
 )
+# A day and a month, not just a year: a numeric date ("23.01.2025", "2025/01/23", "23.01.")
+# or a month name dateutil knows. "04 mayo 2022" (a month name of another language) would
+# otherwise be read as April 2022, and "2021" alone as 1 January.
+_NUMERIC_DAY_MONTH = re.compile(
+    r"\b\d{1,2}[./-]\s?\d{1,2}[./-]|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b"
+)
+_WORD = re.compile(r"[^\W\d_]+")
+#: Every month name and abbreviation parse_date understands (German and English).
+MONTH_NAMES: tuple[str, ...] = tuple(name for names in _MONTHS for name in names)
+_MONTH_WORDS = frozenset(name.casefold() for name in MONTH_NAMES)
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?")
 _RELATIVE_DE = re.compile(
     r"\bvor\s+(?P<n>\d+|einer?|einem)\s+(?P<unit>sekunden?|minuten?|min\.?|stunden?|std\.?"
@@ -112,10 +126,12 @@ def default_zone_for_language(language: str | None) -> str:
     return BERLIN if (language or "").lower().startswith("de") else "UTC"
 
 
-def _as_utc(value: datetime, zone: tzinfo) -> datetime:
+def _in_stated_offset(value: datetime, zone: tzinfo) -> datetime:
+    """``value`` with a fixed UTC offset: its own, or ``zone``'s at that time when naive."""
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         value = value.replace(tzinfo=zone)
-    return value.astimezone(UTC)
+    offset = value.utcoffset() or timedelta(0)
+    return value.astimezone(timezone(offset))
 
 
 def is_plausible(value: datetime, *, now: datetime | None = None,
@@ -134,7 +150,7 @@ def _parse_relative(text: str, now: datetime, zone: tzinfo) -> datetime | None:
             unit = match.group("unit").lower()
             seconds = _UNIT_SECONDS.get(unit[:2], _UNIT_SECONDS.get(unit[:1], 0))
             if seconds:
-                return now - timedelta(seconds=count * seconds)
+                return (now - timedelta(seconds=count * seconds)).astimezone(zone)
     match = _DAY_WORD.search(text)
     if match:
         local_now = now.astimezone(zone)
@@ -144,7 +160,7 @@ def _parse_relative(text: str, now: datetime, zone: tzinfo) -> datetime | None:
         if time_match and int(time_match.group("h")) < 24 and int(time_match.group("m")) < 60:
             hour, minute = int(time_match.group("h")), int(time_match.group("m"))
         local = datetime(day.year, day.month, day.day, hour, minute)
-        return _as_utc(local, zone)
+        return local.replace(tzinfo=zone)
     return None
 
 
@@ -159,6 +175,12 @@ def _clean_for_dateutil(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _has_day_and_month(text: str) -> bool:
+    if _NUMERIC_DAY_MONTH.search(text):
+        return True
+    return any(word.casefold() in _MONTH_WORDS for word in _WORD.findall(text))
+
+
 def parse_date(
     text: str | None,
     *,
@@ -171,6 +193,29 @@ def parse_date(
 
     ``now`` is the fetch time (for "vor 3 Stunden" and the future check); naive times are read
     in ``default_zone`` (an IANA name or tzinfo; UTC when None). Never raises.
+    """
+    local = parse_local_date(text, default_zone=default_zone, now=now, skew=skew,
+                             dayfirst=dayfirst)
+    return local.astimezone(UTC) if local is not None else None
+
+
+def utc_offset_minutes(value: datetime) -> int:
+    """The UTC offset of an aware datetime in whole minutes (east of UTC positive)."""
+    offset = value.utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
+
+
+def parse_local_date(
+    text: str | None,
+    *,
+    default_zone: str | tzinfo | None = None,
+    now: datetime | None = None,
+    skew: timedelta = DEFAULT_SKEW,
+    dayfirst: bool = True,
+) -> datetime | None:
+    """Like ``parse_date``, but in the offset ``text`` states ("…T22:46:08-03:00" stays at
+    −03:00, "…Z" at UTC), or in ``default_zone`` when it states none: the wall-clock time as
+    the page gave it. Never raises.
     """
     if not text or not isinstance(text, str):
         return None
@@ -191,7 +236,7 @@ def parse_date(
         value = _parse_relative(text, reference, zone)
     if value is None:
         cleaned = _clean_for_dateutil(text)
-        if not _HAS_DATE_EVIDENCE.search(cleaned):
+        if not _HAS_DATE_EVIDENCE.search(cleaned) or not _has_day_and_month(cleaned):
             return None
         try:
             with warnings.catch_warnings():
@@ -206,7 +251,8 @@ def parse_date(
         except (ValueError, OverflowError, TypeError):
             return None
     try:
-        result = _as_utc(value, zone)
+        result = _in_stated_offset(value, zone)
+        plausible = is_plausible(result.astimezone(UTC), now=reference, skew=skew)
     except (ValueError, OverflowError):
         return None
-    return result if is_plausible(result, now=reference, skew=skew) else None
+    return result if plausible else None

@@ -29,11 +29,12 @@ from newswatch.extract.body import (
     trafilatura_paragraphs,
     words,
 )
-from newswatch.extract.dates import default_zone_for_language, parse_date
+from newswatch.extract.dates import default_zone_for_language, parse_local_date, utc_offset_minutes
 from newswatch.extract.decoding import decode_html
 from newswatch.extract.language import first_language, guess_language
 from newswatch.extract.metadata import PageMetadata, first, read_metadata, visible_bylines
 from newswatch.extract.overrides import ExtractOverrides, select, selected_text
+from newswatch.extract.page_dates import find_page_date
 from newswatch.extract.paywall import is_paywalled
 
 LOGGER = logging.getLogger(__name__)
@@ -130,22 +131,28 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement) -> list[str]:
 
 
 def _first_date(values: list[str], zone: str, now: datetime) -> datetime | None:
+    """The first value that parses, in the UTC offset it states (see ``parse_local_date``)."""
     for value in values:
-        parsed = parse_date(value, default_zone=zone, now=now)
+        parsed = parse_local_date(value, default_zone=zone, now=now)
         if parsed is not None:
             return parsed
     return None
 
 
-def _htmldate_fallback(tree: HtmlElement, zone: str, now: datetime) -> datetime | None:
-    try:
-        from htmldate import find_date
-
-        found = find_date(tree, original_date=True, extensive_search=True,
-                          max_date=now.strftime("%Y-%m-%d"))
-    except Exception:  # htmldate is a heuristic fallback; any failure means "no date"
+def choose_published(values: list[str], modified: datetime | None, zone: str,
+                     now: datetime) -> datetime | None:
+    """The first publication date that parses, unless it is later than the page's own
+    modification date: such a "published" stamp is a re-save (a CMS migration, a re-publish),
+    and a later candidate that is not after the modification is the first publication."""
+    dates = [d for d in (parse_local_date(v, default_zone=zone, now=now) for v in values[:10])
+             if d is not None]
+    if not dates:
         return None
-    return parse_date(found, default_zone=zone, now=now) if found else None
+    if modified is not None and dates[0] > modified:
+        for candidate in dates[1:]:
+            if candidate <= modified:
+                return candidate
+    return dates[0]
 
 
 def _first_url(values: list[str], base: str) -> str | None:
@@ -215,12 +222,17 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
     date_override = overrides.date_selector and selected_text(
         tree, overrides.date_selector, attributes=("datetime", "content")
     )
+    modified = _first_date(meta.modified, zone, now)
     published = _first_date([date_override] if date_override else [], zone, now) or (
-        _first_date(meta.published, zone, now)
+        choose_published(meta.published, modified, zone, now)
     )
     if published is None:
-        published = _htmldate_fallback(tree, zone, now)
-    modified = _first_date(meta.modified, zone, now)
+        published = find_page_date(tree, url, zone, now)
+    published_offset = utc_offset_minutes(published) if published is not None else None
+    if published is not None:
+        published = published.astimezone(UTC)
+    if modified is not None:
+        modified = modified.astimezone(UTC)
     if modified is not None and published is not None and modified < published:
         modified = None
 
@@ -241,6 +253,7 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
         image_url=_first_url(meta.images, url),
         is_paywalled=False,
         publisher=first(meta.publishers) or first(meta.site_names),
+        published_offset_minutes=published_offset,
     )
     # Boilerplate goes first, so that a wall above the headline does not hide the headline.
     article = clean_article(article)

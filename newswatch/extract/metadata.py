@@ -169,6 +169,38 @@ def _from_meta_tags(tree: HtmlElement, meta: PageMetadata) -> None:
     meta.content_tier = tiers[0].lower() if tiers else None
 
 
+# Containers of other articles' teasers (related posts, sidebars, widgets) and of comments:
+# a <time> inside them dates another text, not the article. Matched case-insensitively as
+# parts of class or id.
+_OTHER_CONTENT_WORDS = (
+    "related", "sidebar", "widget", "recommend", "comment", "popular", "readmore", "read-more",
+    "morestories", "more-stories", "morearticles", "more-articles",
+)
+_OTHER_CONTENT = re.compile("|".join(map(re.escape, _OTHER_CONTENT_WORDS)), re.IGNORECASE)
+_OTHER_CONTENT_TAGS = frozenset({"aside", "nav"})
+
+
+def other_content_containers(tree: HtmlElement) -> list[HtmlElement]:
+    """The related-posts lists, sidebars, widgets and comment sections of ``tree`` (the
+    containers for which ``in_other_content`` is true of everything inside)."""
+    return [
+        element for element in tree.xpath("//*[@class or @id] | //aside | //nav")
+        if element.tag in _OTHER_CONTENT_TAGS
+        or _OTHER_CONTENT.search(f"{element.get('class') or ''} {element.get('id') or ''}")
+    ]
+
+
+def in_other_content(element: HtmlElement) -> bool:
+    """Whether ``element`` sits in a related-posts list, sidebar, widget or comment section."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _OTHER_CONTENT_TAGS:
+            return True
+        label = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if label.strip() and _OTHER_CONTENT.search(label):
+            return True
+    return False
+
+
 def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
     for link in tree.iter("link"):
         if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
@@ -213,7 +245,7 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
         elif prop == "headline" and not meta.titles:
             meta.titles.append(_element_text(element))
     meta.author_groups.append(microdata_authors)
-    times = tree.xpath("//time[@datetime]")
+    times = [t for t in tree.xpath("//time[@datetime]") if not in_other_content(t)]
     published_times = [t for t in times if t.get("pubdate") is not None
                        or "publish" in (t.get("class") or "").lower()]
     for element in published_times or times[:1]:
