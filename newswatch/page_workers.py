@@ -6,11 +6,12 @@ pipeline. :class:`PageWorkers` runs :class:`newswatch.processing.PageProcessor` 
 processes (``spawn``: nothing of the crawl process, such as its run lock or its database
 connections, is inherited) and hands each item's :class:`PageOutcome` back to the reactor.
 
-- At most one item per worker is in flight; the others wait in the crawl process (and Scrapy's
-  scraper slot holds back downloads when too many wait), so a worker that dies takes at most
-  the page it was working on with it. A dead worker is replaced; its page is counted as
-  ``errors/worker`` and logged (a page that crashes the extractor, e.g. a segfault in a C
-  library, no longer ends the crawl).
+- Two items per worker are in flight (the one it works on and the next); the others wait in the
+  crawl process, and Scrapy's scraper slot holds back downloads when too many wait. A worker
+  that dies is replaced; the items it had are tried once more, each alone in a worker of its
+  own, and an item that kills that worker too is counted as ``errors/worker`` and logged. So a
+  page that crashes the extractor (a segfault in a C library, say) is lost, the pages beside
+  it are not, and the crawl goes on.
 - Workers ignore SIGINT and SIGTERM: the crawl process decides when to stop, finishes the items
   in flight and then shuts the workers down. If the crawl process is killed, its workers die
   with it (Linux: ``PR_SET_PDEATHSIG``; elsewhere they notice within a second). Each article is
@@ -57,6 +58,10 @@ class WorkerSpec:
     only_topics: bool = False
 
 
+#: Items handed to each worker at a time: one it works on and the next, ready to start (with
+#: only one, a worker waits for the busy crawl process between two pages).
+IN_FLIGHT_PER_WORKER = 2
+
 #: Most page workers chosen automatically (each holds an extractor and a database connection,
 #: about 100 MB; beyond a few, an SQLite archive's single writer lock is the limit).
 MAX_AUTO_WORKERS = 4
@@ -79,38 +84,53 @@ class PageWorkers:
         self.spec = spec
         self.workers = workers
         self.work = work
-        self._executor = self._start()
+        self._executor = self._start(workers)
         self._slots: asyncio.Semaphore | None = None
+        #: one worker for items whose first worker died, run one at a time (started on demand)
+        self._retry_executor: ProcessPoolExecutor | None = None
+        self._retry_turn: asyncio.Lock | None = None
 
-    def _start(self) -> ProcessPoolExecutor:
+    def _start(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.workers,
+            max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
             initargs=(self.spec, os.getpid(), self.work),
         )
 
     async def process(self, item: CrawlItem) -> PageOutcome:
-        """Process ``item`` in a worker; never raises (a failure is an outcome)."""
-        if self._slots is None:  # created here: it belongs to the running loop
-            self._slots = asyncio.Semaphore(self.workers)
+        """Process ``item`` in a worker; never raises (a failure is an outcome).
+
+        If the worker dies while the item is in flight (the item may be the cause, or only
+        beside it), the item is tried once more, alone in a worker of its own, so that a page
+        that kills workers takes no other page with it."""
+        if self._slots is None:  # created here: they belong to the running loop
+            self._slots = asyncio.Semaphore(self.workers * IN_FLIGHT_PER_WORKER)
+            self._retry_turn = asyncio.Lock()
         async with self._slots:
             executor = self._executor
             try:
                 return await asyncio.wrap_future(executor.submit(_process, item))
-            except Exception as exc:  # BrokenProcessPool: the worker died (or never started)
-                self._replace(executor)
+            except Exception:  # BrokenProcessPool: a worker died (or could not start)
+                if executor is self._executor:  # not yet replaced by another item's failure
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    self._executor = self._start(self.workers)
+        assert self._retry_turn is not None
+        async with self._retry_turn:
+            retry = self._retry_executor or self._start(1)
+            self._retry_executor = retry
+            try:
+                return await asyncio.wrap_future(retry.submit(_process, item))
+            except Exception as exc:
+                retry.shutdown(wait=False, cancel_futures=True)
+                self._retry_executor = None
                 return _worker_died(item, exc)
-
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
-        if broken is not self._executor:  # already replaced by another item's failure
-            return
-        broken.shutdown(wait=False, cancel_futures=True)
-        self._executor = self._start()
 
     def close(self) -> None:
         """Stop the workers once the items in flight are done."""
         self._executor.shutdown(wait=True)
+        if self._retry_executor is not None:
+            self._retry_executor.shutdown(wait=True)
 
 
 def _worker_died(item: CrawlItem, error: BaseException) -> PageOutcome:

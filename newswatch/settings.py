@@ -50,6 +50,11 @@ DOWNLOADER_MIDDLEWARES = {
     "newswatch.middlewares.CompleteBodyMiddleware": 595,
 }
 ITEM_PIPELINES = {"newswatch.pipelines.ArticlePipeline": 300}
+# Items processed in parallel per response. Scrapy starts this many asyncio tasks for the
+# output of every callback (default 100); an article response yields one item, so 100 tasks
+# per page cost the crawl process a third of its time. Items of different responses still
+# run in parallel (and in the page workers).
+CONCURRENT_ITEMS = 4
 
 # --- misc -------------------------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False

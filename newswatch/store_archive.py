@@ -28,7 +28,7 @@ from newswatch.store import (
     session_factory,
 )
 from newswatch.store.lookup import latest_raw_page_sha256
-from newswatch.store.seen import is_seen_url, remember_seen_url
+from newswatch.store.seen import is_archived_or_seen, remember_seen_url
 from newswatch.topics.matching import TopicMatchResult
 from newswatch.topics.store import record_topic_matches
 
@@ -89,12 +89,9 @@ class StoreArchive:
         ]
 
     def is_known(self, url: str) -> bool:
-        # A plain connection, no ORM session: this runs once per discovered URL.
+        # A plain connection, no ORM session, one query: this runs once per discovered URL.
         with self.engine.connect() as connection:
-            found = connection.scalar(
-                select(models.Article.id).where(models.Article.canonical_url == url)
-            )
-            return found is not None or is_seen_url(connection, url)
+            return is_archived_or_seen(connection, url)
 
     def remember_seen(self, url: str, *, source_name: str, seen_at: datetime) -> None:
         with self.sessions() as session:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, exists, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,15 @@ def remember_seen_url(
     session.flush()
 
 
-def is_seen_url(session: Session | Connection, url: str) -> bool:
-    """Whether ``url`` was fetched before and deliberately not archived."""
-    return session.scalar(select(models.SeenUrl.id).where(models.SeenUrl.url == url)) is not None
+def is_archived_or_seen(connection: Session | Connection, url: str) -> bool:
+    """Whether an article has this canonical URL, or it is a seen URL: one query."""
+    return bool(connection.scalar(_ARCHIVED_OR_SEEN, {"url": url}))
+
+
+_ARCHIVED_OR_SEEN = select(
+    or_(
+        exists().where(models.Article.canonical_url == bindparam("url")),
+        exists().where(models.SeenUrl.url == bindparam("url")),
+    )
+)
+
