@@ -28,6 +28,7 @@ from newswatch.store import (
     session_factory,
 )
 from newswatch.store.lookup import latest_raw_page_sha256
+from newswatch.store.save import ensure_source
 from newswatch.store.seen import is_archived_or_seen, remember_seen_url
 from newswatch.topics.matching import TopicMatchResult
 from newswatch.topics.store import record_topic_matches
@@ -56,6 +57,8 @@ class StoreArchive:
         self.max_ages = {s.name: s.max_age for s in sources}
         self.owns_engine = owns_engine
         self.topic_ids = dict(topic_ids or {})
+        #: source ids by name, looked up once per crawl (newswatch never deletes a source)
+        self._source_ids: dict[str, int] = {}
 
     @classmethod
     def open(
@@ -109,6 +112,10 @@ class StoreArchive:
         """Save (one transaction), then record the topic matches of a new or changed version in
         a second, short one (idempotent: ``newswatch topics rematch`` repairs a crash between)."""
         with self.sessions() as session:
+            source_id = self._source_ids.get(page.source_name)
+            if source_id is None:
+                source_id = ensure_source(session, page.source_name, page.fetched_at)
+                self._source_ids[page.source_name] = source_id
             outcome = save_article(
                 session,
                 article,
@@ -118,6 +125,7 @@ class StoreArchive:
                 http_etag=page.http_etag,
                 http_last_modified=page.http_last_modified,
                 schedule=functools.partial(self._schedule, now=page.fetched_at),
+                source_id=source_id,
             )
             session.commit()
             if topic_results and outcome.status != "unchanged":

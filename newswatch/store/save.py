@@ -95,13 +95,15 @@ def save_article(
     next_check_at: datetime | None = None,
     volatile_patterns: Sequence[re.Pattern[str]] = DEFAULT_VOLATILE_PATTERNS,
     schedule: Schedule | None = None,
+    source_id: int | None = None,
 ) -> SaveOutcome:
     """Store one fetched article and commit. See the module docstring for the rules.
 
     ``http_etag``, ``http_last_modified`` and ``next_check_at`` are those of this response and
     replace the stored ones. ``raw_html`` is kept (compressed, de-duplicated) for new versions.
     With ``schedule``, ``next_check_at`` is instead computed from the article row read in the
-    same transaction (no separate look-up).
+    same transaction (no separate look-up). ``source_id``: the id of ``source_name``'s row, when
+    the caller already knows it (:func:`ensure_source`); saves a look-up per article.
     """
     _require_aware(fetched_at, "fetched_at")
     if next_check_at is not None:
@@ -123,6 +125,7 @@ def save_article(
             http_last_modified=http_last_modified,
             next_check_at=next_check_at,
             schedule=schedule,
+            source_id=source_id,
         )
 
     return _in_transaction(session, attempt)
@@ -172,6 +175,7 @@ def _save_once(
     http_last_modified: str | None,
     next_check_at: datetime | None,
     schedule: Schedule | None = None,
+    source_id: int | None = None,
 ) -> SaveOutcome:
     identity = article.canonical_url or article.url
     # Write first: this takes the article's row lock on PostgreSQL and the database write lock
@@ -179,7 +183,8 @@ def _save_once(
     bumped = session.execute(
         _BUMP_CHECKS, {"identity": identity, "checked_at": fetched_at}
     ).rowcount  # type: ignore[attr-defined]
-    source_id = _source_id(session, source_name, fetched_at) if source_name else None
+    if source_id is None and source_name:
+        source_id = _source_id(session, source_name, fetched_at)
     row = session.scalars(_LOCK_ARTICLE, {"identity": identity}).one_or_none()
 
     if row is None:
@@ -261,6 +266,11 @@ def _scheduled(
     if when is not None:
         _require_aware(when, "next_check_at")
     return when
+
+
+def ensure_source(session: Session, name: str, now: datetime) -> int:
+    """The id of the source called ``name``, created if missing (and committed)."""
+    return _in_transaction(session, lambda: _source_id(session, name, now))
 
 
 def _source_id(session: Session, name: str, now: datetime) -> int:
