@@ -75,6 +75,7 @@ class Vocabulary:
         # known terms: common (rank 5) and rare (rank 15,000, about 1 in 100 articles)
         self.words[5] = "regierung"
         self.words[40] = "rechenzentrum"
+        self.words[3000] = "ladeinfrastruktur"  # medium: about 1.5% of articles
         self.words[15000] = "wasserstoffspeicher"
         self.weights = [1 / (rank + 1) for rank in range(size)]
         self.rng = rng
@@ -119,7 +120,7 @@ def generate(versions: int, seed: int = 1) -> Iterator[tuple[dict[str, Any], lis
                 "section": "wirtschaft", "tags": [], "image_url": None, "publisher": None,
                 "is_paywalled": False, "word_count": len(body.split()),
                 "content_hash": f"{article_id:032x}{number:032x}", "change_summary": {},
-                "raw_page_sha256": None,
+                "raw_page_sha256": None, "is_latest": number == count,
             })
         article = {
             "id": article_id, "canonical_url": rows[0]["url"],
@@ -136,6 +137,7 @@ VERSION_COLUMNS = [
     "article_id", "version_no", "fetched_at", "url", "title", "teaser", "body", "authors",
     "published_at", "modified_at", "language", "section", "tags", "image_url", "publisher",
     "is_paywalled", "word_count", "content_hash", "change_summary", "raw_page_sha256",
+    "is_latest",
 ]
 ARTICLE_COLUMNS = [
     "id", "canonical_url", "source_id", "first_seen_at", "last_checked_at", "last_changed_at",
@@ -145,15 +147,19 @@ ARTICLE_COLUMNS = [
 
 def build(engine: Engine, versions: int) -> tuple[int, int, float]:
     """Fill a fresh archive; (articles, raw text bytes, seconds)."""
-    migration = _migration("0002_fulltext_and_latest_versions.py")  # SQLite FTS5 objects
-    stored_vector = _migration("0007_stored_search_vector.py")  # PostgreSQL GIN index
+    migration = _migration("0008_latest_version_flag.py")  # search objects as made by 0008
     postgres = engine.dialect.name == "postgresql"
     started = time.perf_counter()
+    # Made again at the end: the search index in one pass, and is_latest comes with the rows.
+    during_load = (
+        ["DROP INDEX ix_article_versions_fulltext", f"DROP INDEX {migration.PUBLISHED_INDEX}",
+         "DROP TRIGGER article_versions_latest_after_insert ON article_versions"]
+        if postgres
+        else ["DROP TRIGGER article_search_after_insert",
+              "DROP TRIGGER article_versions_latest_after_insert"]
+    )
     with engine.begin() as connection:
-        for statement in (
-            ["DROP INDEX ix_article_versions_fulltext"] if postgres
-            else ["DROP TRIGGER article_search_after_insert"]
-        ):
+        for statement in during_load:
             connection.exec_driver_sql(statement)
         for number, name in enumerate(SOURCES, 1):
             connection.execute(
@@ -189,11 +195,14 @@ def build(engine: Engine, versions: int) -> tuple[int, int, float]:
     with engine.begin() as connection:
         if postgres:
             connection.exec_driver_sql("SELECT setval('articles_id_seq', max(id)) FROM articles")
-            connection.exec_driver_sql(stored_vector.POSTGRES_UPGRADE[-1])  # the GIN index
+            connection.exec_driver_sql(migration.POSTGRES_FULLTEXT_INDEX)
+            connection.exec_driver_sql(migration.published_index_ddl("postgresql"))
+            connection.exec_driver_sql(migration.POSTGRES_PROMOTE[-1])  # the take-over trigger
             connection.exec_driver_sql("ANALYZE")
         else:
-            connection.exec_driver_sql(migration.SQLITE_UPGRADE[1])  # the insert trigger
-            connection.exec_driver_sql(migration.SQLITE_UPGRADE[4])  # fill article_search
+            connection.exec_driver_sql(migration.SQLITE_FULLTEXT[2])  # the insert trigger
+            connection.exec_driver_sql(migration.SQLITE_FULLTEXT[-1])  # fill ('rebuild')
+            connection.exec_driver_sql(migration.SQLITE_TAKE_OVER)
             connection.exec_driver_sql("ANALYZE")
     return article_count, text_bytes, time.perf_counter() - started
 
@@ -218,6 +227,8 @@ def _copy(connection: Any, table: str, columns: list[str], rows: list[dict[str, 
 
 QUERIES: list[tuple[str, dict[str, Any]]] = [
     ("rare term", {"query": "wasserstoffspeicher"}),
+    ("medium term", {"query": "ladeinfrastruktur"}),
+    ("no match", {"query": "zeitungsente"}),
     ("common term", {"query": "regierung"}),
     ("two words", {"query": "regierung rechenzentrum"}),
     ("common term --source", {"query": "regierung", "source": SOURCES[3]}),
@@ -265,6 +276,21 @@ def database_bytes(engine: Engine, sqlite_path: Path | None) -> int:
             "SELECT pg_database_size(current_database())").scalar_one())
 
 
+def largest_objects(
+    engine: Engine, sqlite_path: Path | None, top: int = 8
+) -> list[tuple[str, int]]:
+    """The biggest tables and indexes (bytes): where the database's size goes."""
+    if sqlite_path is not None:
+        sql = "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT :top"
+    else:
+        sql = ("SELECT c.relname, pg_relation_size(c.oid) + CASE WHEN c.reltoastrelid = 0 THEN 0 "
+               "ELSE pg_total_relation_size(c.reltoastrelid) END FROM pg_class c "
+               "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+               "AND c.relkind IN ('r', 'i') ORDER BY 2 DESC LIMIT :top")
+    with engine.connect() as connection:
+        return [(name, int(size)) for name, size in connection.execute(text(sql), {"top": top})]
+
+
 def run(engine: Engine, label: str, versions: int, repeat: int,
         sqlite_path: Path | None) -> None:
     from newswatch.store import ensure_schema
@@ -278,6 +304,8 @@ def run(engine: Engine, label: str, versions: int, repeat: int,
     print(f"- database: {size / 1e6:.0f} MB = {size / versions:.0f} bytes/version; raw text "
           f"{text_bytes / versions:.0f} bytes/version; ratio {size / text_bytes:.2f}× "
           "(no raw HTML stored)")
+    print("- largest objects: " + ", ".join(
+        f"{name} {size / text_bytes:.2f}×" for name, size in largest_objects(engine, sqlite_path)))
     rows, seconds = measure_export(engine)
     print(f"- export (latest versions, JSON Lines): {rows} rows in {seconds:.1f} s = "
           f"{rows / seconds:.0f} rows/s\n")
