@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -205,13 +205,19 @@ def test_upgrade_from_0007_marks_the_highest_version_of_each_article(
         assert problems(session) == set()
 
 
-def test_sqlite_search_for_a_common_word_walks_the_latest_versions_newest_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("probe_cost", "plan"),
+    [(0, "CORRELATED SCALAR SUBQUERY"), (10**9, "LIST SUBQUERY")],
+    ids=["common word: FTS5 probe per version", "medium word: list of matches"],
+)
+def test_sqlite_search_for_a_frequent_word_walks_the_latest_versions_newest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, probe_cost: int, plan: str
 ) -> None:
     # SQLite only: PostgreSQL's plan depends on its statistics (see benchmarks/archive.py).
-    # Every match counts as "many", as a common word in a big archive does.
-    monkeypatch.setattr(search_module, "FEW_MATCHES", 0)
-    monkeypatch.setattr(search_module, "PROBE_COST", 0)
+    # With no cost for a walk step, a match is never few enough to be looked up and sorted; the
+    # cost of a probe decides between the two walks.
+    monkeypatch.setattr(search_module, "STEP_COST", 0)
+    monkeypatch.setattr(search_module, "PROBE_COST", probe_cost)
     plans: list[str] = []
 
     def explain(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -225,8 +231,62 @@ def test_sqlite_search_for_a_common_word_walks_the_latest_versions_newest_first(
         save_article(session, english_article(), source_name="e", fetched_at=FETCHED_AT)
         event.listen(engine, "before_cursor_execute", explain)
         try:
-            assert len(search(session, "Stargate")) == 2
+            assert len(search(session, "Stargate", limit=1)) == 1
         finally:
             event.remove(engine, "before_cursor_execute", explain)
     assert any("USING INDEX ix_article_versions_latest_published" in step for step in plans), plans
     assert not any(step == "USE TEMP B-TREE FOR ORDER BY" for step in plans), plans
+    assert any(step.startswith(plan) for step in plans), plans
+
+
+#: (probe cost, step cost) that make SQLite search take each of its three plans.
+SQLITE_PLANS = {"sort": (45, 10**9), "list": (10**9, 0), "probe": (0, 0)}
+
+
+def test_every_sqlite_plan_returns_the_same_articles_in_the_same_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Limits below the number of matches (5): with no more matches than the limit, every plan
+    # sorts. Ties on published_at, missing published_at (ordered by first_seen_at), two sources, an
+    # older version that alone mentions the word: what the plans could get wrong.
+    published = [
+        datetime(2025, 1, 22, 6, 30, tzinfo=UTC),
+        datetime(2025, 1, 22, 6, 30, tzinfo=UTC),
+        None,
+        datetime(2025, 1, 20, tzinfo=UTC),
+        None,
+        datetime(2025, 1, 23, tzinfo=UTC),
+    ]
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    results: dict[str, list[list[tuple[int, int]]]] = {}
+    with migrated_engine(url) as (_engine, factory), factory() as session:
+        for n, when in enumerate(published):
+            article = german_article(
+                canonical_url=f"https://example.org/{n}",
+                published_at=when,
+                body=f"{GERMAN_BODY}\n\nNachtrag {n}.",
+            )
+            fetched = FETCHED_AT + timedelta(hours=n)
+            save_article(session, article, source_name=f"s{n % 2}", fetched_at=fetched)
+        gone = german_article(canonical_url="https://example.org/3", body="Ohne das Wort.")
+        save_article(session, gone, source_name="s1", fetched_at=LATER + timedelta(days=1))
+        for name, (probe_cost, step_cost) in SQLITE_PLANS.items():
+            monkeypatch.setattr(search_module, "PROBE_COST", probe_cost)
+            monkeypatch.setattr(search_module, "STEP_COST", step_cost)
+            results[name] = [
+                [(hit.article_id, hit.version_no) for hit in search(session, "Nachtrag", **kw)]
+                for kw in (
+                    {"limit": 1},
+                    {"limit": 3},
+                    {"limit": 10},
+                    {"limit": 1, "source": "s1"},
+                    {"limit": 2, "since": datetime(2025, 1, 21, tzinfo=UTC)},
+                )
+            ]
+    assert results["list"] == results["sort"]
+    assert results["probe"] == results["sort"]
+    # Newest first, the tie on published_at broken by first_seen_at, articles without a date
+    # last (by first_seen_at); article 4 only had the word in its older version.
+    assert results["sort"][2] == [(6, 1), (2, 1), (1, 1), (5, 1), (3, 1)]
+    assert results["sort"][1] == [(6, 1), (2, 1), (1, 1)]
+    assert results["sort"][3] == [(6, 1)]

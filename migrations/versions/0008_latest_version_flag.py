@@ -11,8 +11,9 @@ Both dialects:
   version. Backfilled here from ``max(version_no)``.
 - ``ix_article_versions_latest_article_id``: unique on ``article_id`` WHERE ``is_latest`` (in the
   models): two latest versions of one article cannot be committed.
-- ``ix_article_versions_latest_published``: ``published_at DESC NULLS LAST`` WHERE ``is_latest``
-  (by hand, hidden from autogenerate): search reads it newest-first and stops at its LIMIT.
+- ``ix_article_versions_latest_published``: ``published_at DESC NULLS LAST`` (SQLite: and
+  ``article_id``) WHERE ``is_latest`` (by hand, hidden from autogenerate): search reads it
+  newest-first and stops at its LIMIT.
 - the ``latest_versions`` view selects ``WHERE v.is_latest`` instead of the ``max()`` subquery.
 - triggers keep the rule for every writer, not only ``save_article``: a version inserted without
   the flag that has the highest ``version_no`` takes it over (``article_versions_latest_after_
@@ -84,11 +85,16 @@ LATEST_VERSIONS_VIEW = _0002.LATEST_VERSIONS_VIEW.split("WHERE v.version_no = ("
     "WHERE v.{latest}\n"
 )
 
-#: Newest first over the latest versions: the order of newswatch search.
+#: Newest first over the latest versions: the order of newswatch search. On SQLite with
+#: article_id, so that a walk testing article ids against a list of matches reads the index
+#: alone (search.py's "medium" plan; PostgreSQL has no such plan).
 PUBLISHED_INDEX_DDL = (
-    f"CREATE INDEX {PUBLISHED_INDEX} ON article_versions (published_at DESC{{nulls}}) "
-    "WHERE {latest}"
+    f"CREATE INDEX {PUBLISHED_INDEX} ON article_versions ({{columns}}) WHERE {{latest}}"
 )
+PUBLISHED_INDEX_COLUMNS = {
+    "sqlite": "published_at DESC, article_id",  # DESC puts NULLs last on SQLite
+    "postgresql": "published_at DESC NULLS LAST",
+}
 
 # --- SQLite ---------------------------------------------------------------------------------
 
@@ -262,9 +268,10 @@ def _create_latest_indexes(dialect: str) -> None:
 
 
 def published_index_ddl(dialect: str) -> str:
-    """ix_article_versions_latest_published (SQLite's DESC puts NULLs last by itself)."""
-    nulls = " NULLS LAST" if dialect == "postgresql" else ""
-    return PUBLISHED_INDEX_DDL.format(nulls=nulls, latest=LATEST[dialect])
+    """The statement that makes ix_article_versions_latest_published on ``dialect``."""
+    return PUBLISHED_INDEX_DDL.format(
+        columns=PUBLISHED_INDEX_COLUMNS[dialect], latest=LATEST[dialect]
+    )
 
 
 def _drop_latest_indexes() -> None:

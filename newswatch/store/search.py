@@ -40,13 +40,14 @@ from newswatch.store import models
 
 #: Only this many characters of a body are indexed (migration 0002, both dialects).
 INDEXED_BODY_CHARS = 200_000
-#: SQLite: at least this many matching articles are looked up by id and sorted; with more, search
-#: may walk the latest versions newest-first instead (see _sqlite_match).
-FEW_MATCHES = 2000
-#: SQLite, relative costs measured at 200,000 versions: one FTS5 probe (rowid = ? AND MATCH) is
-#: about 45 µs, looking up and sorting one match about 9 µs.
-PROBE_COST = 5
-LOOKUP_COST = 1
+#: SQLite search's costs in µs, measured at 200,000 versions (see _sqlite_match): reading one
+#: matching rowid from FTS5; looking one match up and sorting it; one step of a walk over
+#: ix_article_versions_latest_published that tests the article id; one FTS5 probe
+#: (rowid = ? AND MATCH).
+FETCH_COST = 2
+LOOKUP_COST = 9
+STEP_COST = 0.3
+PROBE_COST = 45
 _WORD = re.compile(r"[^\W_]+")
 _FTS_TABLE = "article_search"
 
@@ -178,15 +179,25 @@ def _sqlite_match(
     fts_query = " ".join('"' + word.replace('"', '""') + '"' for word in words)
     fts = table(_FTS_TABLE, column("rowid"))
     match = text(f"{_FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query)
-    # SQLite cannot tell how many articles an FTS5 query matches, so ask (up to a bound).
-    # Looking m matches up and sorting them costs about m * LOOKUP_COST; walking newest-first
-    # costs about (limit * articles / m) * PROBE_COST: the bound is where the two meet.
+    # SQLite's planner cannot tell how many articles an FTS5 query matches, so search asks
+    # (up to a bound) and picks one of three plans. With m matches among n articles, a walk
+    # newest-first meets `limit` hits after about limit * n / m latest versions.
     articles = session.scalar(select(func.max(models.Article.id))) or 0
-    bound = max(FEW_MATCHES, math.isqrt(PROBE_COST * limit * articles // LOOKUP_COST))
-    few = session.scalars(select(fts.c.rowid).where(match).limit(bound + 1)).all()
-    if len(few) <= bound:
-        # Few matches: look them up by id and sort them.
-        return version.article_id.in_(few)
-    # A common word: walk the latest versions newest-first (ix_article_versions_latest_published)
-    # and probe the FTS index for each one (rowid = article id) until the limit is reached.
-    return exists(select(fts.c.rowid).where(fts.c.rowid == version.article_id, match))
+    walk = limit * articles
+    # Looking up and sorting m matches vs. walking and testing ids: equal at m = sorted_up_to.
+    sorted_up_to = max(limit, math.isqrt(int(walk * STEP_COST / LOOKUP_COST)))
+    # Reading m ids vs. walking and probing FTS5 per version: equal at m = listed_up_to.
+    listed_up_to = max(sorted_up_to, math.isqrt(int(walk * PROBE_COST / FETCH_COST)))
+    matches = session.scalars(select(fts.c.rowid).where(match).limit(listed_up_to + 1)).all()
+    if len(matches) <= sorted_up_to:
+        # Rare: look the matches up by article id and sort them.
+        return version.article_id.in_(matches)
+    if len(matches) <= listed_up_to:
+        # Medium: walk ix_article_versions_latest_published newest-first and test each article
+        # id against the list of matches (built once; the index holds the ids). "+ 0" keeps the
+        # planner from looking the matches up by id instead.
+        return (version.article_id + 0).in_(select(fts.c.rowid).where(match))
+    # Common: walk newest-first and probe the FTS index for each version (rowid = article id);
+    # the first `limit` probes mostly hit. The probe names articles.id, not v.article_id, so
+    # that SQLite runs it after the tests on the article (--source, --since), not before.
+    return exists(select(fts.c.rowid).where(fts.c.rowid == models.Article.id, match))
