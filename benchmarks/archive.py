@@ -22,7 +22,10 @@ created again afterwards.
 Usage::
 
     python benchmarks/archive.py [--versions 1000000] [--postgres-url URL] [--skip-sqlite]
-                                 [--repeat 20]
+                                 [--repeat 20] [--sqlite-path FILE] [--reuse]
+
+``--reuse`` measures an archive that an earlier run built (kept with ``--sqlite-path``, or the
+PostgreSQL database) again, after a change to the search code, without building it again.
 
 The PostgreSQL database must exist; its ``public`` schema is dropped and re-created.
 """
@@ -291,16 +294,37 @@ def largest_objects(
         return [(name, int(size)) for name, size in connection.execute(text(sql), {"top": top})]
 
 
+def built(engine: Engine, versions: int) -> tuple[int, int] | None:
+    """(articles, raw text bytes) of an archive this benchmark built before, else None."""
+    from newswatch.store import migrate
+
+    if migrate.current(engine) != migrate.head():
+        return None
+    text_sql = ("SELECT count(*), count(DISTINCT article_id), "
+                "sum(length(CAST(title || teaser || body AS BLOB))) FROM article_versions")
+    if engine.dialect.name == "postgresql":
+        text_sql = ("SELECT count(*), count(DISTINCT article_id), "
+                    "sum(octet_length(title || teaser || body)) FROM article_versions")
+    with engine.connect() as connection:
+        count, articles, text_bytes = connection.exec_driver_sql(text_sql).one()
+    return (int(articles), int(text_bytes)) if count == versions else None
+
+
 def run(engine: Engine, label: str, versions: int, repeat: int,
-        sqlite_path: Path | None) -> None:
+        sqlite_path: Path | None, reuse: bool = False) -> None:
     from newswatch.store import ensure_schema
 
-    ensure_schema(engine)
-    articles, text_bytes, build_seconds = build(engine, versions)
+    previous = built(engine, versions) if reuse else None
+    if previous is None:
+        ensure_schema(engine)
+        articles, text_bytes, build_seconds = build(engine, versions)
+        how = f"built in {build_seconds:.0f} s"
+    else:
+        (articles, text_bytes), how = previous, "built by an earlier run, --reuse"
     size = database_bytes(engine, sqlite_path)
     one, five, _ = os.getloadavg()
     print(f"\n### {label}: {versions} versions, {articles} articles "
-          f"(built in {build_seconds:.0f} s; load {one:.2f}/{five:.2f})\n")
+          f"({how}; load {one:.2f}/{five:.2f})\n")
     print(f"- database: {size / 1e6:.0f} MB = {size / versions:.0f} bytes/version; raw text "
           f"{text_bytes / versions:.0f} bytes/version; ratio {size / text_bytes:.2f}× "
           "(no raw HTML stored)")
@@ -322,22 +346,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=None)
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--sqlite-path", type=Path, default=None,
+                        help="keep the SQLite archive in this file (default: a temporary one)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure an archive an earlier run built (same --versions) again "
+                             "instead of building it")
     args = parser.parse_args(argv)
     from newswatch.store import make_engine
 
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs")
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory(prefix="nw-archive-bench-") as name:
-            path = Path(name) / "archive.sqlite"
+            path = args.sqlite_path or Path(name) / "archive.sqlite"
+            if path.exists() and not args.reuse:
+                path.unlink()
             engine = make_engine(f"sqlite:///{path}")
-            run(engine, "SQLite", args.versions, args.repeat, path)
+            run(engine, "SQLite", args.versions, args.repeat, path, args.reuse)
             engine.dispose()
     if args.postgres_url:
         engine = make_engine(args.postgres_url)
-        with engine.begin() as connection:
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
-        run(engine, "PostgreSQL", args.versions, args.repeat, None)
+        if not (args.reuse and built(engine, args.versions)):
+            with engine.begin() as connection:
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+                connection.exec_driver_sql("CREATE SCHEMA public")
+        run(engine, "PostgreSQL", args.versions, args.repeat, None, args.reuse)
         engine.dispose()
     return 0
 
