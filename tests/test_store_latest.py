@@ -290,3 +290,32 @@ def test_every_sqlite_plan_returns_the_same_articles_in_the_same_order(
     assert results["sort"][2] == [(6, 1), (2, 1), (1, 1), (5, 1), (3, 1)]
     assert results["sort"][1] == [(6, 1), (2, 1), (1, 1)]
     assert results["sort"][3] == [(6, 1)]
+
+
+def test_postgres_walk_and_gin_plans_return_the_same_articles(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On SQLite WALK_RATIO does nothing: the two runs are the same there.
+    with sessions() as session:
+        for n in range(5):
+            article = german_article(
+                canonical_url=f"https://example.org/{n}",
+                published_at=None if n == 2 else datetime(2025, 1, 20 + n % 3, tzinfo=UTC),
+                body=f"{GERMAN_BODY}\n\nNachtrag {n}.",
+            )
+            fetched = FETCHED_AT + timedelta(hours=n)
+            save_article(session, article, source_name=f"s{n % 2}", fetched_at=fetched)
+        found = {}
+        for name, ratio in {"walk": 0, "gin": 10**12}.items():
+            monkeypatch.setattr(search_module, "WALK_RATIO", ratio)
+            found[name] = [
+                [(hit.article_id, hit.version_no) for hit in search(session, query, **kw)]
+                for query, kw in (
+                    ("Nachtrag", {"limit": 2}),
+                    ("Nachtrag", {"limit": 10, "source": "s1"}),
+                    ("Stargate Nachtrag", {"limit": 10}),
+                    ("Zeitungsente", {"limit": 10}),
+                )
+            ]
+    assert found["walk"] == found["gin"]
+    assert found["gin"][0] == [(5, 1), (2, 1)]  # the newest two; the tie by first_seen_at
