@@ -22,7 +22,10 @@ created again afterwards.
 Usage::
 
     python benchmarks/archive.py [--versions 1000000] [--postgres-url URL] [--skip-sqlite]
-                                 [--repeat 20]
+                                 [--repeat 20] [--sqlite-path FILE] [--reuse]
+
+``--reuse`` measures an archive that an earlier run built (kept with ``--sqlite-path``, or the
+PostgreSQL database) again, after a change to the search code, without building it again.
 
 The PostgreSQL database must exist; its ``public`` schema is dropped and re-created.
 """
@@ -75,6 +78,7 @@ class Vocabulary:
         # known terms: common (rank 5) and rare (rank 15,000, about 1 in 100 articles)
         self.words[5] = "regierung"
         self.words[40] = "rechenzentrum"
+        self.words[3000] = "ladeinfrastruktur"  # medium: about 1.5% of articles
         self.words[15000] = "wasserstoffspeicher"
         self.weights = [1 / (rank + 1) for rank in range(size)]
         self.rng = rng
@@ -119,7 +123,7 @@ def generate(versions: int, seed: int = 1) -> Iterator[tuple[dict[str, Any], lis
                 "section": "wirtschaft", "tags": [], "image_url": None, "publisher": None,
                 "is_paywalled": False, "word_count": len(body.split()),
                 "content_hash": f"{article_id:032x}{number:032x}", "change_summary": {},
-                "raw_page_sha256": None,
+                "raw_page_sha256": None, "is_latest": number == count,
             })
         article = {
             "id": article_id, "canonical_url": rows[0]["url"],
@@ -136,6 +140,7 @@ VERSION_COLUMNS = [
     "article_id", "version_no", "fetched_at", "url", "title", "teaser", "body", "authors",
     "published_at", "modified_at", "language", "section", "tags", "image_url", "publisher",
     "is_paywalled", "word_count", "content_hash", "change_summary", "raw_page_sha256",
+    "is_latest",
 ]
 ARTICLE_COLUMNS = [
     "id", "canonical_url", "source_id", "first_seen_at", "last_checked_at", "last_changed_at",
@@ -145,15 +150,19 @@ ARTICLE_COLUMNS = [
 
 def build(engine: Engine, versions: int) -> tuple[int, int, float]:
     """Fill a fresh archive; (articles, raw text bytes, seconds)."""
-    migration = _migration("0002_fulltext_and_latest_versions.py")  # SQLite FTS5 objects
-    stored_vector = _migration("0007_stored_search_vector.py")  # PostgreSQL GIN index
+    migration = _migration("0008_latest_version_flag.py")  # search objects as made by 0008
     postgres = engine.dialect.name == "postgresql"
     started = time.perf_counter()
+    # Made again at the end: the search index in one pass, and is_latest comes with the rows.
+    during_load = (
+        ["DROP INDEX ix_article_versions_fulltext", f"DROP INDEX {migration.PUBLISHED_INDEX}",
+         "DROP TRIGGER article_versions_latest_after_insert ON article_versions"]
+        if postgres
+        else ["DROP TRIGGER article_search_after_insert",
+              "DROP TRIGGER article_versions_latest_after_insert"]
+    )
     with engine.begin() as connection:
-        for statement in (
-            ["DROP INDEX ix_article_versions_fulltext"] if postgres
-            else ["DROP TRIGGER article_search_after_insert"]
-        ):
+        for statement in during_load:
             connection.exec_driver_sql(statement)
         for number, name in enumerate(SOURCES, 1):
             connection.execute(
@@ -189,11 +198,14 @@ def build(engine: Engine, versions: int) -> tuple[int, int, float]:
     with engine.begin() as connection:
         if postgres:
             connection.exec_driver_sql("SELECT setval('articles_id_seq', max(id)) FROM articles")
-            connection.exec_driver_sql(stored_vector.POSTGRES_UPGRADE[-1])  # the GIN index
+            connection.exec_driver_sql(migration.POSTGRES_FULLTEXT_INDEX)
+            connection.exec_driver_sql(migration.published_index_ddl("postgresql"))
+            connection.exec_driver_sql(migration.POSTGRES_PROMOTE[-1])  # the take-over trigger
             connection.exec_driver_sql("ANALYZE")
         else:
-            connection.exec_driver_sql(migration.SQLITE_UPGRADE[1])  # the insert trigger
-            connection.exec_driver_sql(migration.SQLITE_UPGRADE[4])  # fill article_search
+            connection.exec_driver_sql(migration.SQLITE_FULLTEXT[2])  # the insert trigger
+            connection.exec_driver_sql(migration.SQLITE_FULLTEXT[-1])  # fill ('rebuild')
+            connection.exec_driver_sql(migration.SQLITE_TAKE_OVER)
             connection.exec_driver_sql("ANALYZE")
     return article_count, text_bytes, time.perf_counter() - started
 
@@ -218,6 +230,8 @@ def _copy(connection: Any, table: str, columns: list[str], rows: list[dict[str, 
 
 QUERIES: list[tuple[str, dict[str, Any]]] = [
     ("rare term", {"query": "wasserstoffspeicher"}),
+    ("medium term", {"query": "ladeinfrastruktur"}),
+    ("no match", {"query": "zeitungsente"}),
     ("common term", {"query": "regierung"}),
     ("two words", {"query": "regierung rechenzentrum"}),
     ("common term --source", {"query": "regierung", "source": SOURCES[3]}),
@@ -265,19 +279,57 @@ def database_bytes(engine: Engine, sqlite_path: Path | None) -> int:
             "SELECT pg_database_size(current_database())").scalar_one())
 
 
+def largest_objects(
+    engine: Engine, sqlite_path: Path | None, top: int = 8
+) -> list[tuple[str, int]]:
+    """The biggest tables and indexes (bytes): where the database's size goes."""
+    if sqlite_path is not None:
+        sql = "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT :top"
+    else:
+        sql = ("SELECT c.relname, pg_relation_size(c.oid) + CASE WHEN c.reltoastrelid = 0 THEN 0 "
+               "ELSE pg_total_relation_size(c.reltoastrelid) END FROM pg_class c "
+               "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+               "AND c.relkind IN ('r', 'i') ORDER BY 2 DESC LIMIT :top")
+    with engine.connect() as connection:
+        return [(name, int(size)) for name, size in connection.execute(text(sql), {"top": top})]
+
+
+def built(engine: Engine, versions: int) -> tuple[int, int] | None:
+    """(articles, raw text bytes) of an archive this benchmark built before, else None."""
+    from newswatch.store import migrate
+
+    if migrate.current(engine) != migrate.head():
+        return None
+    text_sql = ("SELECT count(*), count(DISTINCT article_id), "
+                "sum(length(CAST(title || teaser || body AS BLOB))) FROM article_versions")
+    if engine.dialect.name == "postgresql":
+        text_sql = ("SELECT count(*), count(DISTINCT article_id), "
+                    "sum(octet_length(title || teaser || body)) FROM article_versions")
+    with engine.connect() as connection:
+        count, articles, text_bytes = connection.exec_driver_sql(text_sql).one()
+    return (int(articles), int(text_bytes)) if count == versions else None
+
+
 def run(engine: Engine, label: str, versions: int, repeat: int,
-        sqlite_path: Path | None) -> None:
+        sqlite_path: Path | None, reuse: bool = False) -> None:
     from newswatch.store import ensure_schema
 
-    ensure_schema(engine)
-    articles, text_bytes, build_seconds = build(engine, versions)
+    previous = built(engine, versions) if reuse else None
+    if previous is None:
+        ensure_schema(engine)
+        articles, text_bytes, build_seconds = build(engine, versions)
+        how = f"built in {build_seconds:.0f} s"
+    else:
+        (articles, text_bytes), how = previous, "built by an earlier run, --reuse"
     size = database_bytes(engine, sqlite_path)
     one, five, _ = os.getloadavg()
     print(f"\n### {label}: {versions} versions, {articles} articles "
-          f"(built in {build_seconds:.0f} s; load {one:.2f}/{five:.2f})\n")
+          f"({how}; load {one:.2f}/{five:.2f})\n")
     print(f"- database: {size / 1e6:.0f} MB = {size / versions:.0f} bytes/version; raw text "
           f"{text_bytes / versions:.0f} bytes/version; ratio {size / text_bytes:.2f}× "
           "(no raw HTML stored)")
+    print("- largest objects: " + ", ".join(
+        f"{name} {size / text_bytes:.2f}×" for name, size in largest_objects(engine, sqlite_path)))
     rows, seconds = measure_export(engine)
     print(f"- export (latest versions, JSON Lines): {rows} rows in {seconds:.1f} s = "
           f"{rows / seconds:.0f} rows/s\n")
@@ -294,22 +346,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=None)
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--sqlite-path", type=Path, default=None,
+                        help="keep the SQLite archive in this file (default: a temporary one)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure an archive an earlier run built (same --versions) again "
+                             "instead of building it")
     args = parser.parse_args(argv)
     from newswatch.store import make_engine
 
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs")
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory(prefix="nw-archive-bench-") as name:
-            path = Path(name) / "archive.sqlite"
+            path = args.sqlite_path or Path(name) / "archive.sqlite"
+            if path.exists() and not args.reuse:
+                path.unlink()
             engine = make_engine(f"sqlite:///{path}")
-            run(engine, "SQLite", args.versions, args.repeat, path)
+            run(engine, "SQLite", args.versions, args.repeat, path, args.reuse)
             engine.dispose()
     if args.postgres_url:
         engine = make_engine(args.postgres_url)
-        with engine.begin() as connection:
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
-        run(engine, "PostgreSQL", args.versions, args.repeat, None)
+        if not (args.reuse and built(engine, args.versions)):
+            with engine.begin() as connection:
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+                connection.exec_driver_sql("CREATE SCHEMA public")
+        run(engine, "PostgreSQL", args.versions, args.repeat, None, args.reuse)
         engine.dispose()
     return 0
 

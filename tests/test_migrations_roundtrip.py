@@ -50,8 +50,14 @@ def snapshot(engine: Engine, columns_of: dict[str, list[str]] | None = None) -> 
 
 def table_columns(conn: Connection) -> dict[str, list[str]]:
     inspector = inspect(conn)
+    # Hand-made search objects (PostgreSQL's generated search_vector) are derived from the rows
+    # and are remade, not restored, by each migration: they are not data.
     return {
-        table: sorted(column["name"] for column in inspector.get_columns(table))
+        table: sorted(
+            column["name"]
+            for column in inspector.get_columns(table)
+            if column["name"] not in migrate.UNMANAGED_NAMES
+        )
         for table in inspector.get_table_names()
         if table != "alembic_version"
         and not table.startswith(migrate.UNMANAGED_TABLE_PREFIX)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from sqlalchemy import Executable, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from newswatch.store.models import Article, ArticleVersion, Source, Topic, TopicMatch
 
@@ -97,13 +97,7 @@ def _statement(query: ExportQuery) -> Executable:
         .order_by(ArticleVersion.article_id, ArticleVersion.version_no)
     )
     if not query.all_versions:
-        newer = aliased(ArticleVersion)
-        latest_no = (
-            select(func.max(newer.version_no))
-            .where(newer.article_id == ArticleVersion.article_id)
-            .scalar_subquery()
-        )
-        stmt = stmt.where(ArticleVersion.version_no == latest_no)
+        stmt = stmt.where(ArticleVersion.is_latest)
     if query.topic is not None:
         stmt = stmt.where(
             exists()

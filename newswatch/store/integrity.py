@@ -17,8 +17,11 @@ errors — data is missing, contradictory or unreachable:
 - ``version-gap`` / ``version-duplicate`` — version numbers are not exactly 1..n
 - ``latest-version`` — ``articles.last_changed_at`` is not the newest version's ``fetched_at``,
   or the ``latest_versions`` view does not have exactly one row per article with versions
-- ``fts-missing`` / ``fts-stale`` / ``fts-orphan`` / ``fts-corrupt`` (SQLite) — the FTS5 table
-  lacks an article, holds other text than its latest version, holds an article that has no
+- ``latest-version`` also: ``is_latest`` is not set on exactly one version per article, the one
+  with the highest ``version_no``
+- ``fts-missing`` / ``fts-stale`` / ``fts-orphan`` / ``fts-corrupt`` (SQLite) — the FTS5 index
+  lacks an article, holds other text than the latest versions (FTS5's ``integrity-check``
+  against its content; it cannot say which article), holds an article that has no latest
   version, or fails FTS5's own ``integrity-check``
 - ``fts-index-missing`` / ``fts-index-invalid`` (PostgreSQL) — the GIN expression index that
   search relies on is gone or not valid (PostgreSQL computes it from the rows, so its content
@@ -51,7 +54,6 @@ from sqlalchemy.exc import DBAPIError
 
 from newswatch.store import migrate
 from newswatch.store.engine import connect, printable
-from newswatch.store.search import INDEXED_BODY_CHARS
 
 Severity = Literal["error", "warning"]
 
@@ -281,6 +283,28 @@ def latest_versions(conn: Connection, limit: int = DEFAULT_LIMIT) -> list[Proble
         )
     ]
     problems += [
+        _error(
+            "latest-version",
+            f"article {aid}: {flagged} version(s) marked latest, {newest} with the highest "
+            f"version_no, {right} of them marked",
+        )
+        for aid, flagged, newest, right in _rows(
+            conn,
+            "SELECT v.article_id, "
+            "sum(CASE WHEN v.is_latest THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN v.version_no = m.version_no THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN v.is_latest AND v.version_no = m.version_no THEN 1 ELSE 0 END) "
+            "FROM article_versions v JOIN (SELECT article_id, max(version_no) AS version_no "
+            "FROM article_versions GROUP BY article_id) m ON m.article_id = v.article_id "
+            "JOIN articles a ON a.id = v.article_id "  # orphans are "version-orphan"
+            "GROUP BY v.article_id HAVING sum(CASE WHEN v.is_latest THEN 1 ELSE 0 END) <> 1 "
+            "OR sum(CASE WHEN v.version_no = m.version_no THEN 1 ELSE 0 END) <> 1 "
+            "OR sum(CASE WHEN v.is_latest AND v.version_no = m.version_no THEN 1 ELSE 0 END) <> 1 "
+            "ORDER BY 1",
+            limit,
+        )
+    ]
+    problems += [
         _error("latest-version", f"article {aid} has {n} rows in the latest_versions view")
         for aid, n in _rows(
             conn,
@@ -305,59 +329,66 @@ def fulltext(conn: Connection, limit: int = DEFAULT_LIMIT) -> list[Problem]:
 
 
 def _sqlite_fulltext(conn: Connection, limit: int) -> list[Problem]:
+    # article_search is an external-content FTS5 table over the latest versions (migration
+    # 0008): reading its columns reads the versions, so what the index holds is asked of FTS5
+    # itself. Its docsize shadow table has one row per indexed article (id = article id).
     problems = [
         _error("fts-missing", f"article {aid} (version {no}) is not in the search index")
         for aid, no in _rows(
             conn,
-            f"SELECT lv.article_id, lv.version_no FROM ({_LATEST}) lv WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {_FTS_TABLE} s WHERE s.rowid = lv.article_id) ORDER BY 1",
+            f"SELECT v.article_id, v.version_no FROM article_versions v WHERE v.is_latest "
+            f"AND NOT EXISTS (SELECT 1 FROM {_FTS_TABLE}_docsize d WHERE d.id = v.article_id) "
+            f"ORDER BY 1",
             limit,
         )
     ]
     problems += [
         _error(
-            "fts-stale",
-            f"article {aid}: the search index holds other text than its latest version {no}",
-        )
-        for aid, no in _rows(
-            conn,
-            f"SELECT lv.article_id, lv.version_no FROM ({_LATEST}) lv "
-            f"JOIN {_FTS_TABLE} s ON s.rowid = lv.article_id "
-            f"WHERE s.title IS NOT lv.title OR s.teaser IS NOT lv.teaser "
-            f"OR s.body IS NOT substr(lv.body, 1, {INDEXED_BODY_CHARS}) ORDER BY 1",
-            limit,
-        )
-    ]
-    problems += [
-        _error(
-            "fts-orphan", f"the search index has an entry for article {rowid}, which has no version"
+            "fts-orphan",
+            f"the search index has an entry for article {rowid}, which has no latest version",
         )
         for (rowid,) in _rows(
             conn,
-            f"SELECT s.rowid FROM {_FTS_TABLE} s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM article_versions v WHERE v.article_id = s.rowid) ORDER BY 1",
+            f"SELECT d.id FROM {_FTS_TABLE}_docsize d WHERE NOT EXISTS "
+            f"(SELECT 1 FROM article_versions v WHERE v.article_id = d.id AND v.is_latest) "
+            f"ORDER BY 1",
             limit,
         )
     ]
+    # FTS5's own checks. They change nothing, but as INSERT commands they need the write lock
+    # (each waits up to the busy timeout). First the inverted index on its own; then, unless a
+    # problem is known already, the index against the text of the latest versions (rank 1).
+    corrupt = _fts5_check(conn, "integrity-check failed", "fts-corrupt", rank=0)
+    problems += corrupt
+    if not problems:
+        problems += _fts5_check(
+            conn,
+            "the search index does not hold the text of the latest versions",
+            "fts-stale",
+            rank=1,
+        )
+    return problems
+
+
+def _fts5_check(conn: Connection, what: str, code: str, *, rank: int) -> list[Problem]:
     try:
-        # FTS5's own check of its inverted index against its stored text. It changes nothing,
-        # but as an INSERT command it needs the write lock (waits up to the busy timeout).
-        conn.exec_driver_sql(f"INSERT INTO {_FTS_TABLE}({_FTS_TABLE}) VALUES ('integrity-check')")
+        conn.exec_driver_sql(
+            f"INSERT INTO {_FTS_TABLE}({_FTS_TABLE}, rank) VALUES ('integrity-check', {rank})"
+        )
     except DBAPIError as exc:
         name = str(getattr(exc.orig, "sqlite_errorname", ""))
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else "failed"
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-            problems.append(
+            return [
                 _warning(
                     "fts-not-checked",
                     f"FTS5 integrity-check skipped: another writer held the database ({detail})",
                 )
-            )
-        elif name.startswith("SQLITE_CORRUPT"):
-            problems.append(_error("fts-corrupt", f"FTS5 integrity-check failed: {detail}"))
-        else:
-            raise
-    return problems
+            ]
+        if name.startswith("SQLITE_CORRUPT"):
+            return [_error(code, f"FTS5 {what}: {detail}")]
+        raise
+    return []
 
 
 def _postgres_fulltext(conn: Connection) -> list[Problem]:

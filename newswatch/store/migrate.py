@@ -45,7 +45,9 @@ UNMANAGED_NAMES = frozenset(
         "article_timeline",
         "topic_articles",
         "ix_article_versions_fulltext",
-        "search_vector",  # PostgreSQL: generated tsvector column (migration 0007)
+        "search_vector",  # PostgreSQL: generated tsvector column (migrations 0007, 0008)
+        "ix_article_versions_latest_published",  # published_at DESC NULLS LAST (0008)
+        "article_search_source",  # SQLite: the FTS5 table's content view (0008)
     }
 )
 

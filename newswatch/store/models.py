@@ -15,6 +15,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -97,7 +99,11 @@ class RawPage(Base):
 class ArticleVersion(Base):
     """One meaningful version of an article (a new row only when the content fingerprint changes).
 
-    The full-text index and the ``latest_versions`` view are made by migration 0002.
+    ``is_latest`` marks the article's highest ``version_no`` (exactly one per article;
+    ``save_article`` moves it in the transaction that adds a version; migration 0008). Search
+    walks ``ix_article_versions_latest_published`` newest-first over the latest versions only.
+    The full-text objects and the ``latest_versions`` view are made by migrations 0002, 0007
+    and 0008 (hidden from autogenerate).
     """
 
     __tablename__ = "article_versions"
@@ -105,6 +111,17 @@ class ArticleVersion(Base):
         UniqueConstraint("article_id", "version_no"),
         Index("ix_article_versions_published_at", "published_at"),
         Index("ix_article_versions_fetched_at", "fetched_at"),
+        # At most one latest version per article: the last line of defence against two
+        # concurrent saves both marking their version latest.
+        Index(
+            "ix_article_versions_latest_article_id",
+            "article_id",
+            unique=True,
+            # SQLite uses a partial index only for a query term spelled like its condition, and
+            # SQLAlchemy spells a boolean test "is_latest = 1" there.
+            sqlite_where=text("is_latest = 1"),
+            postgresql_where=text("is_latest"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +148,8 @@ class ArticleVersion(Base):
     raw_page_sha256: Mapped[str | None] = mapped_column(
         ForeignKey("raw_pages.sha256", ondelete="SET NULL"), index=True
     )
+    #: True for the article's highest version_no only (see the class docstring)
+    is_latest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     article: Mapped[Article] = relationship(back_populates="versions")
 

@@ -232,6 +232,10 @@ def _save_once(
 
     version_no = (latest.version_no if latest else 0) + 1
     summary = summarise_change(latest, article) if latest is not None else {}
+    if latest is not None:
+        # Only one latest version per article (a partial unique index): unmark it first.
+        latest.is_latest = False
+        session.flush()
     version = _add_version(
         session, row.id, version_no, article, fingerprint, fetched_at, raw_html, summary
     )
@@ -315,6 +319,7 @@ def _add_version(
         content_hash=fingerprint,
         change_summary=change_summary,
         raw_page_sha256=raw_sha,
+        is_latest=True,
     )
     session.add(version)
     session.flush()
