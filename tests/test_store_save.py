@@ -86,6 +86,19 @@ def test_a_schedule_sets_next_check_from_first_sighting_and_check_count(session:
     assert article is not None and article.next_check_at == FETCHED_AT + timedelta(hours=2)
 
 
+def test_the_offset_the_page_stated_for_its_date_is_kept_beside_the_utc_time(
+    session: Session,
+) -> None:
+    article = english_article()
+    article.published_offset_minutes = -300  # 22:30 in New York is 03:30 UTC the next day
+
+    outcome = save_article(session, article, source_name="nyt", fetched_at=FETCHED_AT)
+
+    [version] = versions(session, outcome.article_id)
+    assert version.published_offset_minutes == -300
+    assert version.published_at == article.published_at
+
+
 def test_refetch_with_same_content_only_updates_check_bookkeeping(session: Session) -> None:
     first = save_article(session, german_article(), source_name="tagesschau", fetched_at=FETCHED_AT)
     again = save_article(

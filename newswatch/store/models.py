@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -134,6 +135,8 @@ class ArticleVersion(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     authors: Mapped[list[str]] = mapped_column(default=list)
     published_at: Mapped[datetime | None]
+    #: the UTC offset (minutes east) the page stated for published_at; NULL if none
+    published_offset_minutes: Mapped[int | None] = mapped_column(SmallInteger)
     modified_at: Mapped[datetime | None]
     language: Mapped[str | None] = mapped_column(String(20))
     section: Mapped[str | None] = mapped_column(Text)

@@ -308,6 +308,7 @@ def _add_version(
         body=article.body,
         authors=list(article.authors),
         published_at=article.published_at,
+        published_offset_minutes=article.published_offset_minutes,
         modified_at=article.modified_at,
         language=article.language,
         section=article.section,
