@@ -34,14 +34,11 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 from newswatch.archive import CrawlArchive
 from newswatch.config import SourceConfig
 from newswatch.processing import CrawlItem, PageOutcome, PageProcessor
 from newswatch.topics.matching import CompiledTopic
-
-logger = logging.getLogger(__name__)
 
 #: Called in the worker with the item; the default processes it with the worker's processor.
 Work = Callable[[CrawlItem], PageOutcome]
@@ -208,10 +205,3 @@ def processor_for_worker() -> PageProcessor:
     assert _processor is not None, "worker not initialised"
     return _processor
 
-
-def log_outcome(outcome: PageOutcome, stats: Any, prefix: str = "newswatch/") -> None:
-    """Apply an outcome in the crawl process: increment its stats, log its records."""
-    for key in outcome.counts:
-        stats.inc_value(prefix + key)
-    for name, level, message in outcome.log:
-        logging.getLogger(name).log(level, "%s", message)

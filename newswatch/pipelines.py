@@ -9,6 +9,7 @@ stats (``newswatch/new``, ``newswatch/errors/store``, …) and its records to th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Coroutine
 from typing import Any, Self
 
@@ -16,9 +17,9 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 
-from newswatch.page_workers import PageWorkers, WorkerSpec, default_worker_count, log_outcome
+from newswatch.page_workers import PageWorkers, WorkerSpec, default_worker_count
 from newswatch.pages import FetchedPage, Gone, NotModified
-from newswatch.processing import CrawlItem, PageProcessor
+from newswatch.processing import CrawlItem, PageOutcome, PageProcessor
 
 #: Scrapy setting: page worker processes; -1 (the default) lets the machine decide.
 PAGE_WORKERS_SETTING = "NEWSWATCH_PAGE_WORKERS"
@@ -52,16 +53,24 @@ class ArticlePipeline:
         if not isinstance(item, FetchedPage | NotModified | Gone):
             return None
         if self.workers is None:
-            log_outcome(self.processor.process(item), self.stats)
+            _record(self.processor.process(item), self.stats)
             return None
         return self._in_worker(self.workers, item)
 
     async def _in_worker(self, workers: PageWorkers, item: CrawlItem) -> None:
-        log_outcome(await workers.process(item), self.stats)
+        _record(await workers.process(item), self.stats)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.workers is not None:
             self.workers.close()
+
+
+def _record(outcome: PageOutcome, stats: StatsCollector) -> None:
+    """An outcome into the crawl: its counters into the stats, its records into the log."""
+    for key in outcome.counts:
+        stats.inc_value(f"newswatch/{key}")
+    for name, level, message in outcome.log:
+        logging.getLogger(name).log(level, "%s", message)
 
 
 def _workers_for(crawler: Crawler, processor: PageProcessor) -> PageWorkers | None:

@@ -174,7 +174,7 @@ class StoreArchive:
                 session,
                 url,
                 checked_at=checked_at,
-                next_check_at=self._next_check(session, url, None, checked_at),
+                next_check_at=self._next_check(session, url, checked_at),
                 http_etag=http_etag,
                 http_last_modified=http_last_modified,
             )
@@ -192,11 +192,9 @@ class StoreArchive:
         max_age = self.max_ages.get(source or "", self.default_max_age)
         return next_check_at(first_seen, checks, now, self.ladder, max_age)
 
-    def _next_check(
-        self, session: Session, url: str, source: str | None, now: datetime
-    ) -> datetime | None:
-        """When to look again after the check happening at ``now``. ``source=None``: the
-        archived article's own source (read in the same query as its check history)."""
+    def _next_check(self, session: Session, url: str, now: datetime) -> datetime | None:
+        """When to look again after the check of the archived article ``url`` happening at
+        ``now`` (its source is read in the same query as its check history)."""
         row = session.execute(
             select(models.Article.first_seen_at, models.Article.check_count, models.Source.name)
             .outerjoin(models.Source, models.Article.source_id == models.Source.id)
@@ -204,7 +202,7 @@ class StoreArchive:
         ).one_or_none()
         first_seen, checks_before, stored_source = row if row is not None else (now, 0, None)
         session.rollback()  # end the read transaction before the store opens its own
-        return self._schedule(first_seen, checks_before + 1, source or stored_source, now=now)
+        return self._schedule(first_seen, checks_before + 1, stored_source, now=now)
 
 
 def _reopen(
