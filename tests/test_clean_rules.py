@@ -37,6 +37,27 @@ def test_rule_keeps_real_sentences(language_rule: tuple[str, Rule]) -> None:
         assert clean_paragraphs([sentence], language) == [sentence]
 
 
+@pytest.mark.parametrize("language_rule", ALL_RULES, ids=[_rule_id(r) for r in ALL_RULES])
+def test_rule_matches_lowered_text_as_its_case_insensitive_pattern_does(
+    language_rule: tuple[str, Rule],
+) -> None:
+    """The fast path (pattern without IGNORECASE on ``str.lower()``) decides like the
+    pattern itself, in any capitalisation."""
+    _, rule = language_rule
+    assert rule.folded is not None, f"rule {rule.name} has an upper-case literal"
+    for text in (*rule.examples, *rule.keeps):
+        for variant in (text, text.upper(), text.title()):
+            expected = rule.compiled.search(variant) is not None
+            assert rule.matches(variant, variant.lower()) is expected, variant
+
+
+def test_rule_with_an_upper_case_literal_keeps_the_case_insensitive_path() -> None:
+    rule = Rule("kicker", r"^Exklusiv\b", examples=("EXKLUSIV: Interview",))
+    assert rule.folded is None
+    assert rule.matches("EXKLUSIV: Interview", "exklusiv: interview")
+    assert not rule.matches("Inklusive Interview", "inklusive interview")
+
+
 def test_ad_blocker_wall_before_the_article_is_removed() -> None:
     text = "\n\n".join([
         "Bitte deaktivieren Sie Ihren Ad-Blocker",

@@ -27,11 +27,17 @@ def _strip_trailing(paragraph: str, rules: Sequence[Rule]) -> str:
     return paragraph
 
 
-def is_boilerplate(paragraph: str, rules: Sequence[Rule]) -> Rule | None:
-    """The first DROP rule that marks this paragraph as boilerplate, if any."""
+def is_boilerplate(paragraph: str, rules: Sequence[Rule],
+                   lowered: str | None = None) -> Rule | None:
+    """The first DROP rule that marks this paragraph as boilerplate, if any (``lowered``:
+    ``paragraph.lower()``, when the caller has it)."""
+    if lowered is None:
+        lowered = paragraph.lower()
+    length = len(paragraph)
     for rule in rules:
-        if (rule.action is Action.DROP and len(paragraph) <= rule.max_chars
-                and rule.compiled.search(paragraph)):
+        if rule.action is Action.DROP and length <= rule.max_chars and rule.matches(
+            paragraph, lowered
+        ):
             return rule
     return None
 
@@ -45,13 +51,14 @@ def clean_paragraphs(paragraphs: Sequence[str], language: str | None = None,
     total = sum(len(paragraph) for paragraph in paragraphs)
     seen = 0
     for paragraph in paragraphs:
+        lowered = paragraph.lower()
         if seen >= total * CUT_AFTER_SHARE and any(
-            len(paragraph) <= rule.max_chars and rule.compiled.search(paragraph)
+            len(paragraph) <= rule.max_chars and rule.matches(paragraph, lowered)
             for rule in cut_rules
         ):
             break
         seen += len(paragraph)
-        if is_boilerplate(paragraph, active):
+        if is_boilerplate(paragraph, active, lowered):
             continue
         stripped = _strip_trailing(paragraph, active)
         if stripped and (stripped == paragraph or not is_boilerplate(stripped, active)):

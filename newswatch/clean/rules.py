@@ -37,15 +37,37 @@ class Rule:
     keeps: tuple[str, ...] = ()
     flags: int = re.IGNORECASE
     compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    #: The pattern for lower-cased text (``str.lower()``), compiled without IGNORECASE: Python's
+    #: regex engine only skips ahead to where a literal can start when it matches
+    #: case-sensitively, so this is 2-3 times faster. None when the rule is case-sensitive or
+    #: its pattern has an upper-case literal (a lower-cased text could never match it).
+    folded: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "compiled", re.compile(self.pattern, self.flags))
+        folded = None
+        if self.flags & re.IGNORECASE and not _has_upper_case_literal(self.pattern):
+            folded = re.compile(self.pattern, self.flags & ~re.IGNORECASE)
+        object.__setattr__(self, "folded", folded)
+
+    def matches(self, paragraph: str, lowered: str) -> bool:
+        """Whether the pattern occurs in ``paragraph``; ``lowered`` is ``paragraph.lower()``."""
+        if self.folded is not None:
+            return self.folded.search(lowered) is not None
+        return self.compiled.search(paragraph) is not None
+
+
+def _has_upper_case_literal(pattern: str) -> bool:
+    """Whether ``pattern`` has an upper-case letter that is not an escape (``\\S``, ``\\W``);
+    group names and ``\\N{…}`` count too, which only costs the faster path."""
+    return any(char != char.lower() and (index == 0 or pattern[index - 1] != "\\")
+               for index, char in enumerate(pattern))
 
 
 _CREDIT_WORDS = (
-    r"(?:Fotos?|Bild(?:er)?|Titelbild|Rubriklistenbild|Symbolbild|Symbolfoto|Grafik|Quelle"
-    r"|Photos?|Images?|Credits?|Pictures?|Bildquelle|Fotocredit|Copyright"
-    r"|Crédits?\s+photos?|Créditos?)"
+    r"(?:fotos?|bild(?:er)?|titelbild|rubriklistenbild|symbolbild|symbolfoto|grafik|quelle"
+    r"|photos?|images?|credits?|pictures?|bildquelle|fotocredit|copyright"
+    r"|crédits?\s+photos?|créditos?)"
 )
 
 COMMON_RULES: list[Rule] = [
