@@ -58,6 +58,7 @@ def trafilatura_paragraphs(tree: HtmlElement, url: str, *, favor_precision: bool
             tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
             include_images=False, include_links=False, favor_precision=favor_precision,
             favor_recall=favor_recall, fast=fast, deduplicate=False,
+            output_format="txt",  # the body tree only: "python" also renders it as text
         )
     except Exception:  # trafilatura raises assorted errors on hostile markup
         LOGGER.debug("trafilatura failed on %s", url, exc_info=True)
