@@ -74,3 +74,19 @@ def test_a_container_with_many_paragraphs_is_content_whatever_its_class() -> Non
     )
     assert remove_ad_blocks(tree) == 0
     assert len(tree.findall(".//p")) == 6
+
+
+def test_an_ad_server_attribute_marks_an_ad_whatever_its_class() -> None:
+    html = ('<html><body><div class="promo-box" data-google-query-id="CJ2x">Kredit ohne '
+            'Schufa</div><p>Text</p></body></html>')
+    tree = lxml.html.fromstring(html)
+    assert remove_ad_blocks(tree, html) == 1
+    assert tree.xpath("//div") == []
+
+
+def test_a_nested_ad_inside_a_removed_ad_is_counted_once() -> None:
+    tree = lxml.html.fromstring(
+        '<html><body><div class="ad"><div id="ad-slot-1"><p>Anzeige</p></div></div>'
+        "<p>Text</p></body></html>"
+    )
+    assert remove_ad_blocks(tree) == 1

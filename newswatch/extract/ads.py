@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 #: class/id tokens (lower-case) that name an ad container.
@@ -37,30 +38,52 @@ def is_ad_token(token: str) -> bool:
     return bool(_AD_TOKEN.match(token.lower()))
 
 
-# Only elements with a class, an id or an ad-server attribute can be ads (lxml selects them;
-# string functions in the XPath would be slower than the one regex search per element).
-_CANDIDATES_XPATH = "//*[@class or @id" + "".join(f" or @{a}" for a in _AD_ATTRIBUTES) + "]"
+#: What every ad-server attribute name starts with (one text search tells whether a page has any).
+_AD_ATTRIBUTE_PREFIXES = ("data-ad-", "data-google-query-id")
 
 
-def _looks_like_ad(element: HtmlElement) -> bool:
-    if element.tag in _NEVER_REMOVED:
-        return False
-    attributes = element.attrib
-    if any(name in attributes for name in _AD_ATTRIBUTES):
-        return True
-    label = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower()
-    return _AD_TOKEN_IN_LIST.search(label) is not None
+def _ad_containers(tree: HtmlElement, page_text: str | None) -> list[HtmlElement]:
+    """Elements whose class/id or ad-server attribute names an ad container, in document order.
+
+    One walk over the tree in lxml's C iterator (faster than an XPath predicate on every
+    element), each distinct class/id pair tested once per page; ad-server attributes are only
+    looked for when the page's text has one."""
+    attributes = _AD_ATTRIBUTES if page_text is None or any(
+        prefix in page_text for prefix in _AD_ATTRIBUTE_PREFIXES
+    ) else ()
+    verdicts: dict[tuple[str | None, str | None], bool] = {}
+    found: list[HtmlElement] = []
+    for element in tree.iter(etree.Element):
+        css, ident = element.get("class"), element.get("id")
+        if attributes and any(element.get(name) is not None for name in attributes):
+            verdict = True
+        elif css is None and ident is None:
+            continue
+        else:
+            key = (css, ident)
+            cached = verdicts.get(key)
+            if cached is None:
+                label = f"{css or ''} {ident or ''}".lower()
+                cached = verdicts[key] = _AD_TOKEN_IN_LIST.search(label) is not None
+            verdict = cached
+        if verdict and element.tag not in _NEVER_REMOVED:
+            found.append(element)
+    return found
 
 
-def remove_ad_blocks(tree: HtmlElement) -> int:
-    """Remove advertising containers from ``tree`` in place; returns how many were removed."""
-    removed = 0
-    candidates = [element for element in tree.xpath(_CANDIDATES_XPATH) if _looks_like_ad(element)]
-    for element in candidates:
-        if element.getparent() is None:
-            continue  # already gone with an ancestor, or the root
+def remove_ad_blocks(tree: HtmlElement, page_text: str | None = None) -> int:
+    """Remove advertising containers from ``tree`` in place; returns how many were removed.
+
+    ``page_text`` is the HTML the tree was parsed from, when the caller has it: a page whose
+    text names no ad-server attribute is not searched for one."""
+    removed: list[HtmlElement] = []
+    for element in _ad_containers(tree, page_text):
+        if element.getparent() is None or any(
+            ancestor in removed for ancestor in element.iterancestors()
+        ):
+            continue  # the root, or already gone with an ancestor
         if len(element.findall(".//p")) > _MAX_AD_PARAGRAPHS:
             continue
         element.drop_tree()
-        removed += 1
-    return removed
+        removed.append(element)
+    return len(removed)

@@ -204,7 +204,7 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
             header_language = value
     language = first_language([*meta.languages[:1], header_language, *meta.languages[1:]])
 
-    remove_ad_blocks(tree)  # ad text changes between fetches: never body text
+    remove_ad_blocks(tree, text)  # ad text changes between fetches: never body text
     paragraphs: list[str] = []
     if overrides.body_selector:
         paragraphs = paragraphs_in(select(tree, overrides.body_selector))
