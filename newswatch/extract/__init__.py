@@ -7,7 +7,8 @@ microdata), extracts the body with trafilatura, and returns the article cleaned 
 """
 
 from newswatch.article import Article
-from newswatch.extract.extractor import BodyOptions, extract_article, parse_page
+from newswatch.extract.extractor import BodyOptions, extract_article
 from newswatch.extract.overrides import ExtractOverrides
+from newswatch.extract.parsing import parse_page
 
 __all__ = ["Article", "BodyOptions", "ExtractOverrides", "extract_article", "parse_page"]

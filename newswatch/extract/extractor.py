@@ -15,7 +15,6 @@ from html import unescape
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
 
 from newswatch.article import Article
 from newswatch.clean import clean_article
@@ -35,12 +34,11 @@ from newswatch.extract.language import first_language, guess_language
 from newswatch.extract.metadata import PageMetadata, first, read_metadata, visible_bylines
 from newswatch.extract.overrides import ExtractOverrides, select, selected_text
 from newswatch.extract.page_dates import find_page_date
+from newswatch.extract.parsing import parse_page
 from newswatch.extract.paywall import is_paywalled
 
 LOGGER = logging.getLogger(__name__)
 
-# Pages beyond this size are cut before parsing (a news article is far smaller).
-MAX_HTML_CHARS = 15_000_000
 # How much of the <h1> a metadata title must share to confirm that the <h1> is the headline.
 H1_AGREEMENT = 0.6
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+|\s+::\s+")
@@ -56,17 +54,6 @@ class BodyOptions:
 
 
 DEFAULT_BODY_OPTIONS = BodyOptions()
-
-
-def parse_page(text: str) -> HtmlElement | None:
-    """The lxml tree of a decoded page, or None when it is not HTML at all."""
-    if not text.strip():
-        return None
-    try:
-        return load_html(text[:MAX_HTML_CHARS])
-    except Exception:  # lxml raises various errors on hostile input
-        LOGGER.debug("unparseable page", exc_info=True)
-        return None
 
 
 def _overlap(a: str, b: str) -> float:
