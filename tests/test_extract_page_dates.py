@@ -79,6 +79,18 @@ def test_dates_of_related_posts_and_comments_are_skipped() -> None:
     assert _day(tree) is None
 
 
+def test_dates_in_scripts_and_styles_are_not_page_text() -> None:
+    tree = _tree("<h1>Ein Artikel ohne Datum</h1><script>var built = '03.01.2019';</script>"
+                 "<style>/* 04.01.2019 */</style><noscript>05.01.2019</noscript>" + TEXT)
+    assert _day(tree) is None
+
+
+def test_a_dateline_after_a_sidebar_is_still_found() -> None:
+    tree = _tree("<h1>Arbeitsmarkt auf Erholungskurs</h1><aside>Archiv: 3. Januar 2019</aside>"
+                 f"<p>Nürnberg, 01.02.2022 – Die Zahl der Arbeitslosen stieg.</p>{TEXT}")
+    assert _day(tree) == "2022-02-01"
+
+
 def test_day_month_year_in_the_canonical_url() -> None:
     tree = _tree(f"<h1>Tag des Einbruchschutzes</h1>{TEXT}",
                  head="<link rel='canonical' href='https://example.de/meldungen/29-10-2021'>")

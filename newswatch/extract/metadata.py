@@ -181,25 +181,17 @@ _OTHER_CONTENT = re.compile("|".join(map(re.escape, _OTHER_CONTENT_WORDS)), re.I
 _OTHER_CONTENT_TAGS = frozenset({"aside", "nav"})
 
 
-def other_content_containers(tree: HtmlElement) -> list[HtmlElement]:
-    """The related-posts lists, sidebars, widgets and comment sections of ``tree`` (the
-    containers for which ``in_other_content`` is true of everything inside)."""
-    return [
-        element for element in tree.xpath("//*[@class or @id] | //aside | //nav")
-        if element.tag in _OTHER_CONTENT_TAGS
-        or _OTHER_CONTENT.search(f"{element.get('class') or ''} {element.get('id') or ''}")
-    ]
+def is_other_content(element: HtmlElement) -> bool:
+    """Whether ``element`` is a related-posts list, sidebar, widget or comment section."""
+    if element.tag in _OTHER_CONTENT_TAGS:
+        return True
+    label = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return bool(label.strip()) and _OTHER_CONTENT.search(label) is not None
 
 
 def in_other_content(element: HtmlElement) -> bool:
     """Whether ``element`` sits in a related-posts list, sidebar, widget or comment section."""
-    for ancestor in element.iterancestors():
-        if ancestor.tag in _OTHER_CONTENT_TAGS:
-            return True
-        label = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
-        if label.strip() and _OTHER_CONTENT.search(label):
-            return True
-    return False
+    return any(is_other_content(ancestor) for ancestor in element.iterancestors())
 
 
 def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:

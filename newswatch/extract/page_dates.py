@@ -26,10 +26,11 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newswatch.extract.dates import MONTH_NAMES, parse_local_date
-from newswatch.extract.metadata import in_other_content, other_content_containers
+from newswatch.extract.metadata import in_other_content, is_other_content
 
 LOGGER = logging.getLogger(__name__)
 
@@ -51,21 +52,15 @@ _URL_DATE = re.compile(
     r"(?<![\d])(?:(?P<y1>(?:19|20)\d{2})[-_](?P<m1>\d{1,2})[-_](?P<d1>\d{1,2})"
     r"|(?P<d2>\d{1,2})[-_.](?P<m2>\d{1,2})[-_.](?P<y2>(?:19|20)\d{2}))(?![\d])"
 )
-_CUE_XPATH = (
-    "//body//*[self::time or self::abbr"
-    " or contains(@class, 'date') or contains(@class, 'Date')"
-    " or contains(@id, 'date') or contains(@id, 'Date')"
-    " or contains(@class, 'datum') or contains(@class, 'Datum')"
-    " or contains(@class, 'time') or contains(@class, 'publish') or contains(@class, 'posted')"
-    " or contains(@class, 'byline') or contains(@class, 'meta') or contains(@class, 'info')"
-    " or contains(@itemprop, 'date')]"
-)
+#: Elements whose tag, class, id or itemprop marks a date, a byline or a meta/info line.
+_CUE_TAGS = frozenset({"time", "abbr"})
+_CUE_CLASS_WORDS = ("date", "Date", "datum", "Datum", "time", "publish", "posted", "byline",
+                    "meta", "info")
+_CUE_ID_WORDS = ("date", "Date")
 _MAX_CUE_ELEMENTS = 60
 _MAX_CUE_TEXT = 160
-_TEXT_XPATH = (
-    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-    " or ancestor::template)]"
-)
+#: Elements whose text is not page text.
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
 _MAX_TEXT_CHARS = 200_000
 
 
@@ -123,8 +118,38 @@ def _htmldate_fast(tree: HtmlElement, url: str, zone: str, now: datetime) -> dat
     return parse_local_date(found, default_zone=zone, now=now) if found else None
 
 
+def _body(tree: HtmlElement) -> HtmlElement | None:
+    return next(tree.getroottree().getroot().iter("body"), None)
+
+
+def _is_cue(element: HtmlElement) -> bool:
+    if element.tag in _CUE_TAGS:
+        return True
+    css, ident = element.get("class"), element.get("id")
+    return bool(
+        (css and any(word in css for word in _CUE_CLASS_WORDS))
+        or (ident and any(word in ident for word in _CUE_ID_WORDS))
+        or "date" in (element.get("itemprop") or "")
+    )
+
+
+def _cue_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """The first elements inside <body> that ``_is_cue``, in document order (one walk with
+    lxml's iterator: an XPath with a dozen ``contains()`` tests per element is far slower)."""
+    body = _body(tree)
+    if body is None:
+        return []
+    found: list[HtmlElement] = []
+    for element in body.iterdescendants(etree.Element):
+        if _is_cue(element):
+            found.append(element)
+            if len(found) == _MAX_CUE_ELEMENTS:
+                break
+    return found
+
+
 def _date_in_cue_elements(tree: HtmlElement, zone: str, now: datetime) -> datetime | None:
-    for element in tree.xpath(_CUE_XPATH)[:_MAX_CUE_ELEMENTS]:
+    for element in _cue_elements(tree):
         text = " ".join(element.text_content().split())
         if not text or len(text) > _MAX_CUE_TEXT or in_other_content(element):
             continue
@@ -134,24 +159,44 @@ def _date_in_cue_elements(tree: HtmlElement, zone: str, now: datetime) -> dateti
     return None
 
 
-def _date_in_page_text(tree: HtmlElement, zone: str, now: datetime) -> datetime | None:
-    skipped = {element for root in other_content_containers(tree) for element in root.iter()}
+def _page_text(tree: HtmlElement) -> str:
+    """The text of <body> in document order, without scripts and styles and without
+    related-posts lists, sidebars, widgets and comment sections (at most about
+    ``_MAX_TEXT_CHARS``); whitespace runs become single spaces."""
+    body = _body(tree)
+    if body is None:
+        return ""
     parts: list[str] = []
     size = 0
-    for node in tree.xpath(_TEXT_XPATH):
-        # the element a text belongs to (a tail text belongs to the element around its owner)
-        container = node.getparent()
-        if container is not None and node.is_tail:
-            container = container.getparent()
-        if container is None or container in skipped:
-            continue
-        piece = " ".join(str(node).split())
+    skipping: HtmlElement | None = None  # the outermost element whose text is left out
+
+    def add(text: str | None) -> bool:
+        nonlocal size
+        piece = " ".join(text.split()) if text else ""
         if piece:
             parts.append(piece)
             size += len(piece)
-            if size > _MAX_TEXT_CHARS:
+        return size > _MAX_TEXT_CHARS
+
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        is_element = isinstance(element.tag, str)
+        if event == "start":
+            if skipping is None and is_element and (
+                element.tag in _NOT_TEXT or is_other_content(element)
+            ):
+                skipping = element
+            if skipping is None and is_element and add(element.text):
                 break
-    text = " ".join(parts)
+        else:
+            if element is skipping:
+                skipping = None
+            if skipping is None and element is not body and add(element.tail):
+                break
+    return " ".join(parts)
+
+
+def _date_in_page_text(tree: HtmlElement, zone: str, now: datetime) -> datetime | None:
+    text = _page_text(tree)
     headline = next(tree.iter("h1"), None)
     title = " ".join(headline.text_content().split()) if headline is not None else ""
     start = text.find(title) if title else -1
