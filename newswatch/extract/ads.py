@@ -38,8 +38,8 @@ def is_ad_token(token: str) -> bool:
     return bool(_AD_TOKEN.match(token.lower()))
 
 
-#: What every ad-server attribute name starts with (one text search tells whether a page has any).
-_AD_ATTRIBUTE_PREFIXES = ("data-ad-", "data-google-query-id")
+#: What every ad-server attribute name starts with (one search tells whether a page has any).
+_AD_ATTRIBUTE_PREFIX = re.compile("data-(?:ad-|google-query-id)")
 
 
 def _ad_containers(tree: HtmlElement, page_text: str | None) -> list[HtmlElement]:
@@ -48,8 +48,8 @@ def _ad_containers(tree: HtmlElement, page_text: str | None) -> list[HtmlElement
     One walk over the tree in lxml's C iterator (faster than an XPath predicate on every
     element), each distinct class/id pair tested once per page; ad-server attributes are only
     looked for when the page's text has one."""
-    attributes = _AD_ATTRIBUTES if page_text is None or any(
-        prefix in page_text for prefix in _AD_ATTRIBUTE_PREFIXES
+    attributes = _AD_ATTRIBUTES if page_text is None or _AD_ATTRIBUTE_PREFIX.search(
+        page_text
     ) else ()
     verdicts: dict[tuple[str | None, str | None], bool] = {}
     found: list[HtmlElement] = []
