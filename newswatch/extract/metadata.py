@@ -194,6 +194,27 @@ def in_other_content(element: HtmlElement) -> bool:
     return any(is_other_content(ancestor) for ancestor in element.iterancestors())
 
 
+def _microdata_and_times(
+    root: HtmlElement,
+) -> tuple[list[HtmlElement], list[HtmlElement], list[HtmlElement]]:
+    """Article/BlogPosting itemscopes, elements with an itemprop, and <time datetime>
+    elements of the page, each in document order, from one walk with lxml's iterator (three
+    XPaths over the whole tree cost three times as much)."""
+    scopes: list[HtmlElement] = []
+    with_itemprop: list[HtmlElement] = []
+    times: list[HtmlElement] = []
+    for element in root.iter(etree.Element):
+        if element.get("itemprop") is not None:
+            with_itemprop.append(element)
+        if element.get("itemscope") is not None:
+            itemtype = element.get("itemtype") or ""
+            if "Article" in itemtype or "BlogPosting" in itemtype:
+                scopes.append(element)
+        if element.tag == "time" and element.get("datetime") is not None:
+            times.append(element)
+    return scopes, with_itemprop, times
+
+
 def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
     for link in tree.iter("link"):
         if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
@@ -213,11 +234,9 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
         meta.h1 = h1s[0]
     # Microdata and <time>: datePublished/dateModified/author/headline as attributes or text.
     microdata_authors: list[str] = []
-    scopes = tree.xpath(
-        "//*[@itemscope][contains(@itemtype,'Article') or contains(@itemtype,'BlogPosting')]"
-    )
+    scopes, with_itemprop, times = _microdata_and_times(html)
     author_scope = scopes[0] if scopes else None
-    for element in tree.xpath("//*[@itemprop]")[:2000]:
+    for element in with_itemprop[:2000]:
         prop = (element.get("itemprop") or "").strip()
         if element.tag == "meta":
             continue  # already read with the <meta> tags
@@ -238,7 +257,7 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
         elif prop == "headline" and not meta.titles:
             meta.titles.append(_element_text(element))
     meta.author_groups.append(microdata_authors)
-    times = [t for t in tree.xpath("//time[@datetime]") if not in_other_content(t)]
+    times = [t for t in times if not in_other_content(t)]
     published_times = [t for t in times if t.get("pubdate") is not None
                        or "publish" in (t.get("class") or "").lower()]
     for element in published_times or times[:1]:
