@@ -132,3 +132,12 @@ def test_clean_article_cleans_the_teaser_too() -> None:
     cleaned = clean_article(article)
     assert cleaned.teaser == ""
     assert cleaned.body == LEDE
+
+
+def test_trailing_credit_is_stripped_when_lower_casing_changes_the_text_length() -> None:
+    # "İ".lower() is two characters: the position of the credit is then read on the original
+    paragraph = "Der Gipfel in İstanbul endete ohne Einigung. Foto: dpa/Kay Nietfeld"
+    assert len(paragraph.lower()) != len(paragraph)
+    assert clean_paragraphs([LEDE, paragraph], "de") == [
+        LEDE, "Der Gipfel in İstanbul endete ohne Einigung."
+    ]

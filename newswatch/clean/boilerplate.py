@@ -17,13 +17,19 @@ CUT_AFTER_SHARE = 0.5
 STRIP_TAIL_CHARS = 200
 
 
-def _strip_trailing(paragraph: str, rules: Sequence[Rule]) -> str:
+def _strip_trailing(paragraph: str, rules: Sequence[Rule], lowered: str | None = None) -> str:
+    if lowered is None or len(lowered) != len(paragraph):  # lower() lengthened a character
+        lowered = None
     for rule in rules:
         if rule.action is Action.STRIP:
             offset = max(0, len(paragraph) - STRIP_TAIL_CHARS)
-            match = rule.compiled.search(paragraph, offset)
+            if rule.folded is not None and lowered is not None:
+                match = rule.folded.search(lowered, offset)
+            else:
+                match = rule.compiled.search(paragraph, offset)
             if match:
                 paragraph = paragraph[: match.start()].rstrip()
+                lowered = None if lowered is None else lowered[: len(paragraph)]
     return paragraph
 
 
@@ -60,7 +66,7 @@ def clean_paragraphs(paragraphs: Sequence[str], language: str | None = None,
         seen += len(paragraph)
         if is_boilerplate(paragraph, active, lowered):
             continue
-        stripped = _strip_trailing(paragraph, active)
+        stripped = _strip_trailing(paragraph, active, lowered)
         if stripped and (stripped == paragraph or not is_boilerplate(stripped, active)):
             kept.append(stripped)
     return kept

@@ -86,18 +86,25 @@ def choose_title(meta: PageMetadata) -> str:
     return title
 
 
+def _key(text: str) -> str:
+    """``text`` for comparison: case-folded, whitespace runs as single spaces (the texts here
+    are normalised already, see ``clean_article``)."""
+    return " ".join(text.split()).casefold()
+
+
 def _drop_leading_furniture(paragraphs: list[str], titles: list[str], teaser: str) -> list[str]:
     """Remove the headline (any of its variants, with short kicker lines before it) and the
-    teaser from the top of the body: they are in ``title`` and ``teaser``."""
-    known_titles = {normalize_inline(title).casefold() for title in titles if title}
-    head = [normalize_inline(p).casefold() for p in paragraphs[:6]]
+    teaser from the top of the body: they are in ``title`` and ``teaser``. All texts are
+    normalised (cleaned) already."""
+    known_titles = {_key(title) for title in titles if title}
+    head = [_key(p) for p in paragraphs[:6]]
     for index, paragraph in enumerate(head):
         if paragraph in known_titles and all(len(p.split()) <= 12 for p in head[:index]):
             paragraphs = paragraphs[index + 1 :]
             break
-    teaser_key = normalize_inline(teaser).casefold()
+    teaser_key = _key(teaser)
     for index, paragraph in enumerate(paragraphs[:4]):
-        if teaser_key and normalize_inline(paragraph).casefold() == teaser_key:
+        if teaser_key and _key(paragraph) == teaser_key:
             return paragraphs[:index] + paragraphs[index + 1 :]
     return paragraphs
 
