@@ -20,15 +20,21 @@ Peak RSS of each crawl comes from ``os.wait4``: ru_maxrss of the largest process
 VmRSS over the crawl process and its workers: the memory benchmark (``--pages 50000
 --rss-every 10000 --skip-peer --skip-recrawl``).
 
+With ``--real-pages`` the article pages are the shared corpus' real news pages (about 150 KB
+each, served in turn; their canonical links name other sites, so each is stored under the URL it
+was fetched from): the speed where extraction, not the download, is the work.
+
 Usage::
 
     python benchmarks/crawl.py [--pages 5000] [--concurrency 16] [--skip-peer]
-                               [--skip-recrawl] [--rss-every N]
+                               [--skip-recrawl] [--rss-every N] [--real-pages [CORPUS]]
+                               [--page-workers N]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import sqlite3
 import subprocess
@@ -42,6 +48,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 SITEMAP_SIZE = 1000
 
 WORDS = (  # noqa: SIM905  (a sentence reads better than a list here)
@@ -93,14 +100,24 @@ def article_page(number: int, published: datetime) -> bytes:
 </body></html>""".encode()
 
 
-def generate_site(pages: int, base: str) -> dict[str, bytes]:
+def real_pages(corpus: Path) -> list[bytes]:
+    """The HTML of the corpus' pages (``pages/*.gz``), in sorted order."""
+    return [gzip.decompress(path.read_bytes()) for path in sorted((corpus / "pages").glob("*.gz"))]
+
+
+def generate_site(pages: int, base: str, corpus: Path | None = None) -> dict[str, bytes]:
+    """The site: generated article pages, or with ``corpus`` the corpus' real pages in turn
+    (page N is real page N modulo their number), plus feed, sitemaps and robots.txt."""
     now = datetime.now(UTC)
     site: dict[str, bytes] = {}
     stamps = {}
+    real = real_pages(corpus) if corpus is not None else []
     for number in range(pages):
         published = now - timedelta(minutes=number % 2880)  # all within two days
         stamps[number] = published
-        site[f"/artikel/{number}.html"] = article_page(number, published)
+        site[f"/artikel/{number}.html"] = (
+            real[number % len(real)] if real else article_page(number, published)
+        )
     items = "".join(
         f"<item><title>Meldung {n}</title><link>{base}/artikel/{n}.html</link>"
         f"<pubDate>{format_datetime(stamps[n])}</pubDate></item>"
@@ -135,10 +152,12 @@ def generate_site(pages: int, base: str) -> dict[str, bytes]:
 LAST_MODIFIED = "Mon, 01 Jun 2026 08:00:00 GMT"
 
 
-def serve(pages: int, port_file: Path, ignore_flag: Path) -> None:
+def serve(pages: int, port_file: Path, ignore_flag: Path, corpus: Path | None = None) -> None:
     """Serve the generated site from memory until killed; write the port to ``port_file``.
     Conditional requests are answered with 304 unless ``ignore_flag`` exists."""
     holder: dict[str, bytes] = {}
+    # real pages come in many encodings: their own <meta charset> says which, as on the web
+    html_type = "text/html" if corpus is not None else "text/html; charset=utf-8"
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -163,7 +182,7 @@ def serve(pages: int, port_file: Path, ignore_flag: Path) -> None:
                 return
             self.send_response(200)
             kind = "application/xml" if path.endswith(".xml") else (
-                "text/plain" if path.endswith(".txt") else "text/html; charset=utf-8")
+                "text/plain" if path.endswith(".txt") else html_type)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("ETag", etag)
@@ -177,7 +196,7 @@ def serve(pages: int, port_file: Path, ignore_flag: Path) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    holder.update(generate_site(pages, base))
+    holder.update(generate_site(pages, base, corpus))
     port_file.write_text(str(server.server_address[1]))
     server.serve_forever()
 
@@ -185,12 +204,13 @@ def serve(pages: int, port_file: Path, ignore_flag: Path) -> None:
 class Site:
     """The server subprocess."""
 
-    def __init__(self, pages: int, workdir: Path) -> None:
+    def __init__(self, pages: int, workdir: Path, corpus: Path | None = None) -> None:
         port_file = workdir / "port"
         self.ignore_flag = workdir / "ignore-conditional"
         self.process = subprocess.Popen(
             [sys.executable, __file__, "serve", "--pages", str(pages), "--port-file",
-             str(port_file), "--ignore-flag", str(self.ignore_flag)]
+             str(port_file), "--ignore-flag", str(self.ignore_flag),
+             *(["--real-pages", str(corpus)] if corpus is not None else [])]
         )
         while not port_file.exists() or not port_file.read_text():
             if self.process.poll() is not None:
@@ -373,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     server.add_argument("--pages", type=int, required=True)
     server.add_argument("--port-file", type=Path, required=True)
     server.add_argument("--ignore-flag", type=Path, required=True)
+    server.add_argument("--real-pages", type=Path, default=None)
     spider = sub.add_parser("spider")
     spider.add_argument("--base", required=True)
     spider.add_argument("--concurrency", type=int, required=True)
@@ -382,11 +403,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--skip-recrawl", action="store_true")
     parser.add_argument("--rss-every", type=int, default=0)
+    parser.add_argument("--real-pages", nargs="?", type=Path, const=DEFAULT_CORPUS,
+                        default=None, metavar="CORPUS",
+                        help="serve the corpus' real pages (default ../shared/corpus) in turn "
+                             "instead of generated ones")
     parser.add_argument("--page-workers", type=int, default=None,
                         help="[crawl] page_workers for newswatch (default: the machine decides)")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        serve(args.pages, args.port_file, args.ignore_flag)
+        serve(args.pages, args.port_file, args.ignore_flag, args.real_pages)
         return 0
     if args.command == "spider":
         run_peer_spider(args.base, args.concurrency, args.extract)
@@ -394,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="nw-crawl-bench-") as name:
         workdir = Path(name)
-        site = Site(args.pages, workdir)
+        site = Site(args.pages, workdir, args.real_pages)
         database = workdir / "archive.sqlite"
         sources = workdir / "sources.toml"
         write_sources(sources, site.base, args.concurrency, args.page_workers)
@@ -428,7 +453,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             site.stop()
 
-    print(f"{args.pages} generated pages, concurrency {args.concurrency}, "
+    kind = f"real pages ({args.real_pages})" if args.real_pages else "generated pages"
+    print(f"{args.pages} {kind}, concurrency {args.concurrency}, "
           f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs\n")
     print("| run | articles | seconds | articles/s | ratio | peak RSS MB | load before (1/5 min) |")
     print("|---|---|---|---|---|---|---|")
