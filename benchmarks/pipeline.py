@@ -31,6 +31,7 @@ import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -43,6 +44,9 @@ from extraction_quality import (  # benchmarks/ is not a package: imported by pa
     run_newspaper4k,
     run_trafilatura_extract,
 )
+
+if TYPE_CHECKING:
+    from newswatch.article import Article
 
 Tool = Callable[[bytes, str], object]
 
@@ -74,15 +78,20 @@ class NewswatchPipeline:
 
     def __call__(self, html: bytes, url: str) -> object:
         from newswatch.extract import extract_article
-        from newswatch.store import save_article
-        from newswatch.topics import match_topics
-        from newswatch.topics.store import record_topic_matches
 
         article = extract_article(html, url, fetched_at=FETCHED_AT)
         if not article.body.strip():
             return None
         # each round stores the pages as new articles (a first crawl, not a re-check)
         article.canonical_url = f"{article.canonical_url or url}#round{self.round}"
+        return self.store(article, html)
+
+    def store(self, article: Article, html: bytes) -> object:
+        """Everything after extraction: topics, the save with the raw page, topic matches."""
+        from newswatch.store import save_article
+        from newswatch.topics import match_topics
+        from newswatch.topics.store import record_topic_matches
+
         results = match_topics(self.topics, article, source_name="bench")
         with self.sessions() as session:
             outcome = save_article(
