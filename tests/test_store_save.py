@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.store import due_rechecks, mark_gone, mark_not_modified, models, save_article
+from newswatch.store.compression import zstd
 from newswatch.store.save import load_raw_page
 from newswatch.store.search import search
 from tests.store_db import migrated_engine
@@ -210,12 +211,30 @@ def test_raw_html_is_compressed_and_stored_once_per_content(session: Session) ->
         session, english_article(), source_name="e", fetched_at=FETCHED_AT, raw_html=HTML
     )
     [page] = session.scalars(select(models.RawPage)).all()
-    assert page.size == len(HTML)
-    assert zlib.decompress(page.content) == HTML
+    assert (page.compression, page.size) == ("zstd", len(HTML))
+    assert zstd.decompress(page.content) == HTML
     for outcome in (first, second):
         version = session.get(models.ArticleVersion, outcome.version_id)
         assert version is not None and version.raw_page_sha256 == page.sha256
     assert load_raw_page(session, page.sha256) == HTML
+
+
+@pytest.mark.parametrize("level", [1, 6, 9])
+def test_raw_pages_stored_zlib_compressed_by_earlier_versions_still_read(
+    session: Session, level: int
+) -> None:
+    digest = hashlib.sha256(HTML).hexdigest()
+    session.add(
+        models.RawPage(
+            sha256=digest,
+            compression="zlib",
+            content=zlib.compress(HTML, level),
+            size=len(HTML),
+            created_at=FETCHED_AT,
+        )
+    )
+    session.commit()
+    assert load_raw_page(session, digest) == HTML
 
 
 def test_naive_datetimes_are_rejected(session: Session) -> None:

@@ -86,7 +86,8 @@ class Article(Base):
 
 
 class RawPage(Base):
-    """Fetched HTML of a stored version: zlib-compressed, addressed by SHA-256 of the bytes."""
+    """Fetched HTML of a stored version: compressed (``compression`` names the codec, see
+    :mod:`newswatch.store.compression`), addressed by SHA-256 of the original bytes."""
 
     __tablename__ = "raw_pages"
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from newswatch.article import Article
 from newswatch.store import models
+from newswatch.store.compression import CODEC, compress_page, decompress_page
 from newswatch.store.engine import database_error
 from newswatch.store.fingerprint import content_fingerprint
 from newswatch.store.textdiff import count_word_changes
@@ -328,15 +328,16 @@ def _add_version(
 
 
 def store_raw_page(session: Session, raw_html: bytes, now: datetime) -> str:
-    """Store ``raw_html`` zlib-compressed under its SHA-256 (once per distinct content).
+    """Store ``raw_html`` compressed (:mod:`newswatch.store.compression`) under its SHA-256
+    (once per distinct content).
 
     No look-up first: a new version's page is almost always new, and the insert ignores a
     page already stored (one statement per version instead of two)."""
     digest = hashlib.sha256(raw_html).hexdigest()
     values = {
         "sha256": digest,
-        "compression": "zlib",
-        "content": zlib.compress(raw_html, 6),
+        "compression": CODEC,
+        "content": compress_page(raw_html),
         "size": len(raw_html),
         "created_at": now,
     }
@@ -358,7 +359,7 @@ def load_raw_page(session: Session, sha256: str) -> bytes | None:
     page = session.get(models.RawPage, sha256)
     if page is None:
         return None
-    return zlib.decompress(page.content)
+    return decompress_page(page.compression, page.content)
 
 
 def summarise_change(old: models.ArticleVersion, new: Article) -> dict[str, Any]:
