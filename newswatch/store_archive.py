@@ -28,10 +28,10 @@ from newswatch.store import (
     session_factory,
 )
 from newswatch.store.lookup import latest_raw_page_sha256
-from newswatch.store.save import ensure_source
+from newswatch.store.save import SaveOutcome, ensure_source
 from newswatch.store.seen import is_archived_or_seen, remember_seen_url
 from newswatch.topics.matching import TopicMatchResult
-from newswatch.topics.store import record_topic_matches
+from newswatch.topics.store import add_topic_matches
 
 
 class StoreArchive:
@@ -109,8 +109,12 @@ class StoreArchive:
         page: FetchedPage,
         topic_results: Sequence[TopicMatchResult] = (),
     ) -> SaveStatus:
-        """Save (one transaction), then record the topic matches of a new or changed version in
-        a second, short one (idempotent: ``newswatch topics rematch`` repairs a crash between)."""
+        """Save, with the topic matches of a new or changed version, in one transaction."""
+        record_matches = (
+            functools.partial(self._add_matches, topic_results, page.fetched_at)
+            if topic_results
+            else None
+        )
         with self.sessions() as session:
             source_id = self._source_ids.get(page.source_name)
             if source_id is None:
@@ -126,19 +130,25 @@ class StoreArchive:
                 http_last_modified=page.http_last_modified,
                 schedule=functools.partial(self._schedule, now=page.fetched_at),
                 source_id=source_id,
+                on_new_version=record_matches,
             )
-            session.commit()
-            if topic_results and outcome.status != "unchanged":
-                record_topic_matches(
-                    session,
-                    article_id=outcome.article_id,
-                    version_id=outcome.version_id,
-                    results=topic_results,
-                    topic_ids=self.topic_ids or None,
-                    now=page.fetched_at,
-                )
-                session.commit()
         return outcome.status
+
+    def _add_matches(
+        self,
+        results: Sequence[TopicMatchResult],
+        now: datetime,
+        session: Session,
+        outcome: SaveOutcome,
+    ) -> None:
+        add_topic_matches(
+            session,
+            article_id=outcome.article_id,
+            version_id=outcome.version_id,
+            results=results,
+            topic_ids=self.topic_ids or None,
+            now=now,
+        )
 
     def same_page(
         self,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.store import due_rechecks, mark_gone, mark_not_modified, models, save_article
 from newswatch.store.compression import zstd
-from newswatch.store.save import load_raw_page
+from newswatch.store.save import SaveOutcome, load_raw_page
 from newswatch.store.search import search
 from tests.store_db import migrated_engine
 from tests.store_samples import FETCHED_AT, GERMAN_BODY, english_article, german_article
@@ -235,6 +235,31 @@ def test_raw_pages_stored_zlib_compressed_by_earlier_versions_still_read(
     )
     session.commit()
     assert load_raw_page(session, digest) == HTML
+
+
+def test_on_new_version_runs_in_the_transaction_of_a_new_version_only(session: Session) -> None:
+    seen: list[tuple[str, bool]] = []
+
+    def hook(hook_session: Session, outcome: SaveOutcome) -> None:
+        stored = hook_session.get(models.ArticleVersion, outcome.version_id) is not None
+        seen.append((outcome.status, stored and hook_session.in_transaction()))
+
+    for body in (GERMAN_BODY, GERMAN_BODY, GERMAN_BODY + " Neu."):
+        article = german_article(body=body)
+        save_article(session, article, source_name="t", fetched_at=LATER, on_new_version=hook)
+    assert seen == [("new", True), ("changed", True)]
+
+
+def test_a_failing_on_new_version_leaves_nothing_of_the_save(session: Session) -> None:
+    def hook(_session: Session, _outcome: SaveOutcome) -> None:
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        save_article(
+            session, german_article(), source_name="t", fetched_at=FETCHED_AT, on_new_version=hook
+        )
+    assert session.scalar(select(func.count()).select_from(models.Article)) == 0
+    assert session.scalar(select(func.count()).select_from(models.ArticleVersion)) == 0
 
 
 def test_naive_datetimes_are_rejected(session: Session) -> None:

@@ -14,6 +14,7 @@ from newswatch.store.models import Article, ArticleVersion, Topic, TopicMatch
 from newswatch.topics import TopicConfig, compile_topics, match_topics
 from newswatch.topics.store import (
     UnknownTopicError,
+    add_topic_matches,
     record_topic_matches,
     rematch,
     sync_topics,
@@ -129,6 +130,48 @@ def test_recording_a_topic_that_was_never_synced_is_an_error(session: Session) -
     results = match_topics(compile_topics([STARGATE]), ArticleData(url="u", body="Stargate OpenAI"))
     with pytest.raises(UnknownTopicError, match="'stargate' is not in the topics table"):
         record_topic_matches(
+            session, article_id=article.id, version_id=article.versions[0].id, results=results
+        )
+
+
+# --- add_topic_matches -----------------------------------------------------------------------
+
+
+def test_adding_matches_to_a_new_version_writes_the_rows_recording_would(session: Session) -> None:
+    first = add_article(session, "https://a.example/1", "Stargate: OpenAI, OpenAI and SoftBank")
+    second = add_article(session, "https://a.example/2", "Stargate: OpenAI, OpenAI and SoftBank")
+    sync_topics(session, [STARGATE, CHIPS])
+    data = ArticleData(url="u", body=first.versions[0].body, language="en")
+    results = match_topics(compile_topics([STARGATE, CHIPS]), data)
+
+    recorded = record_topic_matches(
+        session, article_id=first.id, version_id=first.versions[0].id, results=results, now=T0
+    )
+    added = add_topic_matches(
+        session, article_id=second.id, version_id=second.versions[0].id, results=results, now=T0
+    )
+
+    assert added == recorded == 1
+    rows = session.scalars(select(TopicMatch).order_by(TopicMatch.article_id)).all()
+    fields = [(r.topic_id, r.matched_terms, r.hit_count, r.term_hits, r.matched_at) for r in rows]
+    assert fields[0] == fields[1]
+
+
+def test_adding_only_unmatched_results_writes_nothing(session: Session) -> None:
+    article = add_article(session, "https://a.example/1", "nothing to see")
+    results = match_topics(compile_topics([STARGATE]), ArticleData(url="u", body="nothing"))
+    added = add_topic_matches(
+        session, article_id=article.id, version_id=article.versions[0].id, results=results
+    )
+    assert added == 0
+    assert session.scalars(select(TopicMatch)).all() == []
+
+
+def test_adding_a_match_of_a_topic_that_was_never_synced_is_an_error(session: Session) -> None:
+    article = add_article(session, "https://a.example/1", "Stargate OpenAI")
+    results = match_topics(compile_topics([STARGATE]), ArticleData(url="u", body="Stargate OpenAI"))
+    with pytest.raises(UnknownTopicError, match="'stargate' is not in the topics table"):
+        add_topic_matches(
             session, article_id=article.id, version_id=article.versions[0].id, results=results
         )
 

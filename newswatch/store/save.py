@@ -73,6 +73,11 @@ class SaveOutcome:
     change_summary: dict[str, Any] = field(default_factory=dict)
 
 
+#: Runs inside the transaction of a save that wrote a new version, before its commit (e.g. to
+#: record the version's topic matches with it); it must only flush, never commit.
+NewVersionHook = Callable[[Session, SaveOutcome], None]
+
+
 @dataclass(frozen=True)
 class DueCheck:
     """An article whose re-check is due, with the validators for a conditional request."""
@@ -96,6 +101,7 @@ def save_article(
     volatile_patterns: Sequence[re.Pattern[str]] = DEFAULT_VOLATILE_PATTERNS,
     schedule: Schedule | None = None,
     source_id: int | None = None,
+    on_new_version: NewVersionHook | None = None,
 ) -> SaveOutcome:
     """Store one fetched article and commit. See the module docstring for the rules.
 
@@ -104,6 +110,9 @@ def save_article(
     With ``schedule``, ``next_check_at`` is instead computed from the article row read in the
     same transaction (no separate look-up). ``source_id``: the id of ``source_name``'s row, when
     the caller already knows it (:func:`ensure_source`); saves a look-up per article.
+    ``on_new_version(session, outcome)`` runs in the same transaction when a new version was
+    written (status "new" or "changed"), so that what it writes is committed with the version
+    or not at all; it runs again when the save is retried.
     """
     _require_aware(fetched_at, "fetched_at")
     if next_check_at is not None:
@@ -114,7 +123,7 @@ def save_article(
     )
 
     def attempt() -> SaveOutcome:
-        return _save_once(
+        outcome = _save_once(
             session,
             article,
             fingerprint,
@@ -127,6 +136,9 @@ def save_article(
             schedule=schedule,
             source_id=source_id,
         )
+        if on_new_version is not None and outcome.status != "unchanged":
+            on_new_version(session, outcome)
+        return outcome
 
     return _in_transaction(session, attempt)
 

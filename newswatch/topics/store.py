@@ -1,9 +1,9 @@
 """Topics in the archive: keep ``topics`` rows in step with topics.toml, record the evidence of
 matches in ``topic_matches``, and re-tag the archive after a topic changed (``rematch``).
 
-Plain functions over a SQLAlchemy session. ``sync_topics`` and ``record_topic_matches`` only
-flush: the caller owns the transaction. ``rematch`` commits once per batch, so an interrupted run
-keeps its progress and the next run continues where it stopped.
+Plain functions over a SQLAlchemy session. ``sync_topics``, ``record_topic_matches`` and
+``add_topic_matches`` only flush: the caller owns the transaction. ``rematch`` commits once per
+batch, so an interrupted run keeps its progress and the next run continues where it stopped.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -29,6 +29,7 @@ __all__ = [
     "REMATCH_STATE_KEY",
     "RematchReport",
     "UnknownTopicError",
+    "add_topic_matches",
     "record_topic_matches",
     "rematch",
     "sync_topics",
@@ -108,6 +109,65 @@ def record_topic_matches(
     if not results:
         return 0
     now = now or _now()
+    topic_ids = _resolve_topic_ids(session, results, topic_ids)
+    existing = {
+        row.topic_id: row
+        for row in session.scalars(
+            select(TopicMatch).where(
+                TopicMatch.version_id == version_id,
+                TopicMatch.topic_id.in_([topic_ids[r.topic] for r in results]),
+            )
+        )
+    }
+    matched = _reconcile(session, article_id, version_id, results, topic_ids, existing, now)
+    session.flush()
+    return matched
+
+
+def add_topic_matches(
+    session: Session,
+    *,
+    article_id: int,
+    version_id: int,
+    results: Iterable[TopicMatchResult],
+    topic_ids: Mapping[str, int] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Insert the ``topic_matches`` rows of the matched ``results`` for a version that has none
+    yet (one just written in this transaction); return the matched count.
+
+    The rows are those :func:`record_topic_matches` would write, without first reading the
+    version's existing rows: for a version that may already have matches, use that. The topic
+    names of matched results resolve as there; an unknown one raises :class:`UnknownTopicError`.
+    """
+    matched = [result for result in results if result.matched]
+    if not matched:
+        return 0
+    now = now or _now()
+    topic_ids = _resolve_topic_ids(session, matched, topic_ids)
+    session.execute(
+        insert(TopicMatch),
+        [
+            {
+                "topic_id": topic_ids[result.topic],
+                "version_id": version_id,
+                "article_id": article_id,
+                "matched_terms": list(result.terms),
+                "hit_count": result.hit_count,
+                "term_hits": dict(result.terms),
+                "matched_at": now,
+            }
+            for result in matched
+        ],
+    )
+    return len(matched)
+
+
+def _resolve_topic_ids(
+    session: Session, results: Sequence[TopicMatchResult], topic_ids: Mapping[str, int] | None
+) -> Mapping[str, int]:
+    """``topic_ids``, or the ids of the results' topics read from the table; every result's
+    topic must be known (:class:`UnknownTopicError`)."""
     if topic_ids is None:
         names = {r.topic for r in results}
         topic_ids = {
@@ -121,18 +181,7 @@ def record_topic_matches(
         raise UnknownTopicError(
             f"topic {missing[0]!r} is not in the topics table (call sync_topics first)"
         )
-    existing = {
-        row.topic_id: row
-        for row in session.scalars(
-            select(TopicMatch).where(
-                TopicMatch.version_id == version_id,
-                TopicMatch.topic_id.in_([topic_ids[r.topic] for r in results]),
-            )
-        )
-    }
-    matched = _reconcile(session, article_id, version_id, results, topic_ids, existing, now)
-    session.flush()
-    return matched
+    return topic_ids
 
 
 def _reconcile(

@@ -1,0 +1,69 @@
+"""StoreArchive.save: a new version and its topic matches are committed together or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from newswatch.config import CrawlConfig, SourceConfig
+from newswatch.pages import FetchedPage
+from newswatch.store import models
+from newswatch.store.engine import make_engine
+from newswatch.store.migrate import upgrade
+from newswatch.store_archive import StoreArchive
+from newswatch.topics import TopicConfig, compile_topics, match_topics
+from newswatch.topics.store import UnknownTopicError, sync_topics
+from tests.store_samples import FETCHED_AT, german_article
+
+SOURCE = SourceConfig(name="tagesschau", language="de", domains=("tagesschau.de",))
+TOPICS = compile_topics([TopicConfig(name="stargate", query="Stargate")])
+
+
+@pytest.fixture
+def archive(db_url: str) -> Iterator[StoreArchive]:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    archive = StoreArchive(engine, crawl_config=CrawlConfig(), sources=[SOURCE], owns_engine=True)
+    yield archive
+    archive.close()
+
+
+def page() -> FetchedPage:
+    return FetchedPage(
+        url=german_article().url, source_name=SOURCE.name, body=b"<html>", fetched_at=FETCHED_AT
+    )
+
+
+def count(archive: StoreArchive, table: type[models.Base]) -> int:
+    with archive.sessions() as session:
+        return session.scalar(select(func.count()).select_from(table)) or 0
+
+
+def test_a_new_version_is_stored_with_its_topic_matches(archive: StoreArchive) -> None:
+    with archive.sessions() as session:
+        archive.topic_ids = sync_topics(session, [topic.config for topic in TOPICS])
+        session.commit()
+    article = german_article(body="Stargate. Stargate again.")
+    results = match_topics(TOPICS, article, source_name=SOURCE.name)
+
+    assert archive.save(article, page(), results) == "new"
+
+    with archive.sessions() as session:
+        row = session.scalars(select(models.TopicMatch)).one()
+        version = session.scalars(select(models.ArticleVersion)).one()
+    assert (row.version_id, row.matched_terms, row.hit_count) == (version.id, ["Stargate"], 3)
+
+
+def test_when_the_topic_matches_cannot_be_written_the_version_is_not_stored_either(
+    archive: StoreArchive,
+) -> None:
+    article = german_article(body="Stargate.")
+    results = match_topics(TOPICS, article, source_name=SOURCE.name)  # topic never synced
+
+    with pytest.raises(UnknownTopicError):
+        archive.save(article, page(), results)
+
+    assert count(archive, models.ArticleVersion) == 0
+    assert count(archive, models.Article) == 0
