@@ -1,9 +1,10 @@
 """Pipeline throughput: newswatch extract+clean+topics+store vs the peers, same pages, one run.
 
 newswatch runs what the crawler's item pipeline does per page: ``extract_article`` (metadata,
-body, cleaning), ``match_topics`` against the bundled topics.toml, ``save_article`` with the raw
-HTML, ``record_topic_matches`` and a commit (one transaction per article) into a fresh SQLite
-file, and into PostgreSQL when ``--postgres-url`` is given. The peers only extract:
+body, cleaning), ``match_topics`` against the bundled topics.toml, and the crawler's
+``StoreArchive.save``: ``save_article`` with the raw HTML and the topic matches of the new
+version, one transaction per article, into a fresh SQLite file, and into PostgreSQL when
+``--postgres-url`` is given. The peers only extract:
 trafilatura ``extract`` (text only), newspaper4k ``Article.parse`` and news-please
 ``from_html``. Pages come from the shared corpus with the loader of extraction_quality.py.
 
@@ -52,10 +53,14 @@ Tool = Callable[[bytes, str], object]
 
 
 class NewswatchPipeline:
-    """extract -> clean -> topics -> store, one transaction per article, like the crawler."""
+    """extract -> clean -> topics -> store, one transaction per article, with the crawler's own
+    archive (``StoreArchive.save``: the source id looked up once, the re-check scheduled, the
+    topic matches of a new version in the save's transaction)."""
 
     def __init__(self, database_url: str) -> None:
+        from newswatch.config import CrawlConfig, SourceConfig
         from newswatch.store import ensure_schema, make_engine, session_factory
+        from newswatch.store_archive import StoreArchive
         from newswatch.topics import compile_topics, load_topics
         from newswatch.topics.store import sync_topics
 
@@ -73,6 +78,12 @@ class NewswatchPipeline:
         with self.sessions() as session:
             self.topic_ids = sync_topics(session, configs)
             session.commit()
+        self.archive = StoreArchive(
+            self.engine,
+            crawl_config=CrawlConfig(),
+            sources=[SourceConfig(name="bench")],
+            topic_ids=self.topic_ids,
+        )
         self.round = ""
         self.saved = 0
 
@@ -88,26 +99,14 @@ class NewswatchPipeline:
 
     def store(self, article: Article, html: bytes) -> object:
         """Everything after extraction: topics, the save with the raw page, topic matches."""
-        from newswatch.store import save_article
+        from newswatch.pages import FetchedPage
         from newswatch.topics import match_topics
-        from newswatch.topics.store import record_topic_matches
 
         results = match_topics(self.topics, article, source_name="bench")
-        with self.sessions() as session:
-            outcome = save_article(
-                session, article, source_name="bench", fetched_at=FETCHED_AT, raw_html=html
-            )
-            record_topic_matches(
-                session,
-                article_id=outcome.article_id,
-                version_id=outcome.version_id,
-                results=results,
-                topic_ids=self.topic_ids,
-                now=FETCHED_AT,
-            )
-            session.commit()
+        page = FetchedPage(url=article.url, source_name="bench", body=html, fetched_at=FETCHED_AT)
+        status = self.archive.save(article, page, results)
         self.saved += 1
-        return outcome
+        return status
 
     def close(self) -> None:
         self.engine.dispose()
