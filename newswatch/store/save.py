@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -202,30 +202,32 @@ def _save_once(
     if row is None:
         if schedule is not None:
             next_check_at = _scheduled(schedule, fetched_at, 1, source_name)
-        row = models.Article(
-            canonical_url=identity,
-            source_id=source_id,
-            first_seen_at=fetched_at,
-            last_checked_at=fetched_at,
-            last_changed_at=fetched_at,
-            next_check_at=next_check_at,
-            check_count=1,
-            version_count=1,
-            http_etag=http_etag,
-            http_last_modified=http_last_modified,
-            status="active",
+        # Core inserts, not ORM objects: nothing reads the new rows back in this session, and
+        # the unit of work cost more than the statements themselves. A concurrent insert of
+        # the same URL fails here -> retry.
+        inserted = session.execute(
+            _INSERT_ARTICLE,
+            {
+                "canonical_url": identity,
+                "source_id": source_id,
+                "first_seen_at": fetched_at,
+                "last_checked_at": fetched_at,
+                "last_changed_at": fetched_at,
+                "next_check_at": next_check_at,
+                "check_count": 1,
+                "version_count": 1,
+                "http_etag": http_etag,
+                "http_last_modified": http_last_modified,
+                "status": "active",
+            },
         )
-        session.add(row)
-        session.flush()  # a concurrent insert of the same URL fails here -> retry
-        version = _add_version(session, row.id, 1, article, fingerprint, fetched_at, raw_html, {})
-        return SaveOutcome("new", row.id, version.id, 1, {})
+        article_id = int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]
+        version_id = _add_version(
+            session, article_id, 1, article, fingerprint, fetched_at, raw_html, {}
+        )
+        return SaveOutcome("new", article_id, version_id, 1, {})
 
-    latest = session.scalars(
-        select(models.ArticleVersion)
-        .where(models.ArticleVersion.article_id == row.id)
-        .order_by(models.ArticleVersion.version_no.desc())
-        .limit(1)
-    ).one_or_none()
+    latest = session.scalars(_LATEST_VERSION, {"article_id": row.id}).one_or_none()
     if not bumped:  # a concurrent first save committed the row after our UPDATE; now locked
         row.check_count += 1
         row.last_checked_at = fetched_at
@@ -248,13 +250,13 @@ def _save_once(
         # Only one latest version per article (a partial unique index): unmark it first.
         latest.is_latest = False
         session.flush()
-    version = _add_version(
+    version_id = _add_version(
         session, row.id, version_no, article, fingerprint, fetched_at, raw_html, summary
     )
     row.version_count = version_no
     row.last_changed_at = fetched_at
     session.flush()
-    return SaveOutcome("changed", row.id, version.id, version_no, summary)
+    return SaveOutcome("changed", row.id, version_id, version_no, summary)
 
 
 # Statements of every save, built once (building them cost as much as running them).
@@ -267,11 +269,21 @@ _BUMP_CHECKS = (
     )
     .execution_options(synchronize_session=False)
 )
+# Core inserts into the tables (not ORM-enabled ones): plain rows, primary key returned.
+_INSERT_ARTICLE = insert(models.Base.metadata.tables["articles"])
+_INSERT_VERSION = insert(models.Base.metadata.tables["article_versions"])
 _LOCK_ARTICLE = (
     select(models.Article)
     .where(models.Article.canonical_url == bindparam("identity"))
     .with_for_update()
     .execution_options(populate_existing=True)
+)
+
+_LATEST_VERSION = (
+    select(models.ArticleVersion)
+    .where(models.ArticleVersion.article_id == bindparam("article_id"))
+    .order_by(models.ArticleVersion.version_no.desc())
+    .limit(1)
 )
 
 
@@ -308,35 +320,35 @@ def _add_version(
     fetched_at: datetime,
     raw_html: bytes | None,
     change_summary: dict[str, Any],
-) -> models.ArticleVersion:
+) -> int:
+    """Insert the article's new latest version (and its raw page); return the version's id."""
     raw_sha = store_raw_page(session, raw_html, fetched_at) if raw_html is not None else None
-    version = models.ArticleVersion(
-        article_id=article_id,
-        version_no=version_no,
-        fetched_at=fetched_at,
-        url=article.url,
-        title=article.title,
-        teaser=article.teaser,
-        body=article.body,
-        authors=list(article.authors),
-        published_at=article.published_at,
-        published_offset_minutes=article.published_offset_minutes,
-        modified_at=article.modified_at,
-        language=article.language,
-        section=article.section,
-        tags=list(article.tags),
-        image_url=article.image_url,
-        publisher=article.publisher,
-        is_paywalled=article.is_paywalled,
-        word_count=article.word_count,
-        content_hash=fingerprint,
-        change_summary=change_summary,
-        raw_page_sha256=raw_sha,
-        is_latest=True,
-    )
-    session.add(version)
-    session.flush()
-    return version
+    values = {
+        "article_id": article_id,
+        "version_no": version_no,
+        "fetched_at": fetched_at,
+        "url": article.url,
+        "title": article.title,
+        "teaser": article.teaser,
+        "body": article.body,
+        "authors": list(article.authors),
+        "published_at": article.published_at,
+        "published_offset_minutes": article.published_offset_minutes,
+        "modified_at": article.modified_at,
+        "language": article.language,
+        "section": article.section,
+        "tags": list(article.tags),
+        "image_url": article.image_url,
+        "publisher": article.publisher,
+        "is_paywalled": article.is_paywalled,
+        "word_count": article.word_count,
+        "content_hash": fingerprint,
+        "change_summary": change_summary,
+        "raw_page_sha256": raw_sha,
+        "is_latest": True,
+    }
+    result = session.execute(_INSERT_VERSION, values)
+    return int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
 
 
 def store_raw_page(session: Session, raw_html: bytes, now: datetime) -> str:
