@@ -34,9 +34,20 @@ _DATE_EN = (
 #: entry (your own, say) are always applied.
 REQUIRED_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {}
 
+#: A second, narrower test for a pattern: a regular expression in lower case, searched
+#: case-sensitively in the case-folded text, that finds something in every text the pattern
+#: would change (the pattern's fixed core: "vor" + space + a number or "ein…"). A common
+#: word such as "vor" passes the word test in most German texts; this test begins with a
+#: literal, which Python's regex engine skips ahead to (it cannot for a pattern that begins
+#: with optional parts and matches ignoring case). Filled by :func:`_needs`.
+REQUIRED_PROBES: dict[re.Pattern[str], re.Pattern[str]] = {}
 
-def _needs(pattern: re.Pattern[str], *words: str) -> re.Pattern[str]:
-    REQUIRED_WORDS[pattern] = words
+
+def _needs(pattern: re.Pattern[str], *words: str, probe: str | None = None) -> re.Pattern[str]:
+    if words:
+        REQUIRED_WORDS[pattern] = words
+    if probe is not None:
+        REQUIRED_PROBES[pattern] = re.compile(probe)
     return pattern
 
 
@@ -49,6 +60,7 @@ VOLATILE_PATTERNS_DE: tuple[re.Pattern[str], ...] = (
         re.compile(rf"\b{_NUM}\s*(?:Aufrufe|Mal\s+(?:gelesen|geteilt|angesehen))\b", _F),
         "aufrufe",
         "mal",
+        probe="aufrufe|gelesen|geteilt|angesehen",
     ),
     # Relative times: "vor 5 Minuten", "vor 2 Std.", "vor einer Stunde", "Aktualisiert vor 3 Tagen"
     _needs(
@@ -59,6 +71,7 @@ VOLATILE_PATTERNS_DE: tuple[re.Pattern[str], ...] = (
             _F,
         ),
         "vor",
+        probe=r"vor\s+(?:\d|ein|wenig)",
     ),
     _needs(
         re.compile(
@@ -67,6 +80,7 @@ VOLATILE_PATTERNS_DE: tuple[re.Pattern[str], ...] = (
             _F,
         ),
         "vor",
+        probe=r"vor\s+(?:\d|ein)",
     ),
     # "Stand: 23.01.2025 14:30 Uhr", "Aktualisiert am 23. Januar 2025, 14:30 Uhr"
     _needs(
@@ -78,9 +92,10 @@ VOLATILE_PATTERNS_DE: tuple[re.Pattern[str], ...] = (
         "stand",
         "aktualisiert",
         "update",
+        probe=r"(?:stand|aktualisiert(?:\s+am)?|update)\s*:?\s*(?:um\s+)?\d",
     ),
     # Live-ticker entry stamps at the start of a line: "14:32 Uhr", "14.32 Uhr:"
-    re.compile(rf"^\s*{_CLOCK_DE}\s*:?", _F),
+    _needs(re.compile(rf"^\s*{_CLOCK_DE}\s*:?", _F), probe=":|uhr"),
 )
 
 VOLATILE_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
@@ -104,6 +119,7 @@ VOLATILE_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
             _F,
         ),
         "ago",
+        probe=r"\sago",
     ),
     # "Updated: 2:32 PM ET", "Last updated: January 23, 2025 2:32 p.m. EST", "Updated 14:30 GMT"
     _needs(
@@ -115,7 +131,7 @@ VOLATILE_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
         "updated",
     ),
     # Live-ticker entry stamps at the start of a line: "2:32 PM ET", "14:32 GMT"
-    re.compile(rf"^\s*{_CLOCK_EN}\s*:?", _F),
+    _needs(re.compile(rf"^\s*{_CLOCK_EN}\s*:?", _F), probe=":"),
 )
 
 DEFAULT_VOLATILE_PATTERNS: tuple[re.Pattern[str], ...] = VOLATILE_PATTERNS_DE + VOLATILE_PATTERNS_EN
@@ -125,20 +141,36 @@ def mask_volatile(
     text: str, patterns: Sequence[re.Pattern[str]] = DEFAULT_VOLATILE_PATTERNS
 ) -> str:
     """``text`` with every span matched by one of ``patterns`` replaced by a space."""
-    folded = _fold(text)
+    folded: str | None = None  # of the current text
+    loose: str | None = None  # ``folded`` for the probes
     for pattern in patterns:
+        if folded is None:
+            folded, loose = _fold(text), None
         words = REQUIRED_WORDS.get(pattern)
         if words is not None and not any(word in folded for word in words):
             continue
-        # ``folded`` may still hold words a substitution removed: that only means a later
-        # pattern is tried in vain, never that one that could match is skipped.
-        text = pattern.sub(" ", text)
+        probe = REQUIRED_PROBES.get(pattern)
+        if probe is not None:
+            if loose is None:
+                loose = _loosen(folded)
+            if probe.search(loose) is None:
+                continue
+        text, replaced = pattern.subn(" ", text)
+        if replaced:
+            # a replaced span can join text around it into a match (probes span spaces)
+            folded = None
     return text
 
 
 # re.IGNORECASE also matches the dotless ı to i (casefold() keeps it; ſ and K it folds).
 _DOTLESS_I = "\u0131"
+# ... and the dotted İ to i, which casefold() makes "i" + this combining dot.
+_COMBINING_DOT = "\u0307"
 
 
 def _fold(text: str) -> str:
     return text.casefold().replace(_DOTLESS_I, "i")
+
+
+def _loosen(folded: str) -> str:
+    return folded.replace(_COMBINING_DOT, "") if _COMBINING_DOT in folded else folded
