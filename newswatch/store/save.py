@@ -197,7 +197,10 @@ def _save_once(
     ).rowcount  # type: ignore[attr-defined]
     if source_id is None and source_name:
         source_id = _source_id(session, source_name, fetched_at)
-    row = session.scalars(_LOCK_ARTICLE, {"identity": identity}).one_or_none()
+    # Nothing bumped: no such article, so insert it. (On PostgreSQL a concurrent first save may
+    # commit the row after our UPDATE; our insert then fails on the unique URL -> retry, and
+    # the next attempt bumps it.)
+    row = session.scalars(_LOCK_ARTICLE, {"identity": identity}).one() if bumped else None
 
     if row is None:
         if schedule is not None:
@@ -228,9 +231,6 @@ def _save_once(
         return SaveOutcome("new", article_id, version_id, 1, {})
 
     latest = session.scalars(_LATEST_VERSION, {"article_id": row.id}).one_or_none()
-    if not bumped:  # a concurrent first save committed the row after our UPDATE; now locked
-        row.check_count += 1
-        row.last_checked_at = fetched_at
     row.http_etag = http_etag
     row.http_last_modified = http_last_modified
     if schedule is not None:
