@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import CursorResult, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -192,9 +192,12 @@ def _save_once(
     identity = article.canonical_url or article.url
     # Write first: this takes the article's row lock on PostgreSQL and the database write lock
     # on SQLite, so everything read below is current until commit (no lost updates).
-    bumped = session.execute(
+    # Core statements go to the session's connection: session.execute() would first look for
+    # ORM work in them (about 0.1 ms a statement).
+    connection = session.connection()
+    bumped = connection.execute(
         _BUMP_CHECKS, {"identity": identity, "checked_at": fetched_at}
-    ).rowcount  # type: ignore[attr-defined]
+    ).rowcount
     if source_id is None and source_name:
         source_id = _source_id(session, source_name, fetched_at)
     # Nothing bumped: no such article, so insert it. (On PostgreSQL a concurrent first save may
@@ -208,7 +211,7 @@ def _save_once(
         # Core inserts, not ORM objects: nothing reads the new rows back in this session, and
         # the unit of work cost more than the statements themselves. A concurrent insert of
         # the same URL fails here -> retry.
-        inserted = session.execute(
+        inserted = connection.execute(
             _INSERT_ARTICLE,
             {
                 "canonical_url": identity,
@@ -224,7 +227,7 @@ def _save_once(
                 "status": "active",
             },
         )
-        article_id = int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]
+        article_id = _inserted_id(inserted)
         version_id = _add_version(
             session, article_id, 1, article, fingerprint, fetched_at, raw_html, {}
         )
@@ -259,18 +262,18 @@ def _save_once(
     return SaveOutcome("changed", row.id, version_id, version_no, summary)
 
 
-# Statements of every save, built once (building them cost as much as running them).
+# Statements of every save, built once (building them cost as much as running them). Core
+# statements on the tables (not ORM-enabled ones): plain rows, primary key returned.
+_ARTICLES = models.Base.metadata.tables["articles"]
 _BUMP_CHECKS = (
-    update(models.Article)
-    .where(models.Article.canonical_url == bindparam("identity"))
+    update(_ARTICLES)
+    .where(_ARTICLES.c.canonical_url == bindparam("identity"))
     .values(
-        check_count=models.Article.check_count + 1,
+        check_count=_ARTICLES.c.check_count + 1,
         last_checked_at=bindparam("checked_at", type_=UTCDateTime()),
     )
-    .execution_options(synchronize_session=False)
 )
-# Core inserts into the tables (not ORM-enabled ones): plain rows, primary key returned.
-_INSERT_ARTICLE = insert(models.Base.metadata.tables["articles"])
+_INSERT_ARTICLE = insert(_ARTICLES)
 _INSERT_VERSION = insert(models.Base.metadata.tables["article_versions"])
 _LOCK_ARTICLE = (
     select(models.Article)
@@ -347,8 +350,13 @@ def _add_version(
         "raw_page_sha256": raw_sha,
         "is_latest": True,
     }
-    result = session.execute(_INSERT_VERSION, values)
-    return int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
+    return _inserted_id(session.connection().execute(_INSERT_VERSION, values))
+
+
+def _inserted_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None  # a single-row INSERT
+    return int(key[0])
 
 
 def store_raw_page(session: Session, raw_html: bytes, now: datetime) -> str:
@@ -365,16 +373,16 @@ def store_raw_page(session: Session, raw_html: bytes, now: datetime) -> str:
         "size": len(raw_html),
         "created_at": now,
     }
-    session.execute(_RAW_PAGE_INSERTS[session.get_bind().dialect.name], values)
+    connection = session.connection()
+    connection.execute(_RAW_PAGE_INSERTS[connection.dialect.name], values)
     return digest
 
 
 #: Built once per dialect (building the statement cost more than running it).
+_RAW_PAGES = models.Base.metadata.tables["raw_pages"]
 _RAW_PAGE_INSERTS = {
-    "postgresql": postgresql.insert(models.RawPage).on_conflict_do_nothing(
-        index_elements=["sha256"]
-    ),
-    "sqlite": sqlite.insert(models.RawPage).on_conflict_do_nothing(index_elements=["sha256"]),
+    "postgresql": postgresql.insert(_RAW_PAGES).on_conflict_do_nothing(index_elements=["sha256"]),
+    "sqlite": sqlite.insert(_RAW_PAGES).on_conflict_do_nothing(index_elements=["sha256"]),
 }
 
 
