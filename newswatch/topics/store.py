@@ -145,8 +145,8 @@ def add_topic_matches(
         return 0
     now = now or _now()
     topic_ids = _resolve_topic_ids(session, matched, topic_ids)
-    session.execute(
-        insert(TopicMatch),
+    session.connection().execute(  # plain rows: no ORM work to look for
+        _INSERT_MATCH,
         [
             {
                 "topic_id": topic_ids[result.topic],
@@ -161,6 +161,9 @@ def add_topic_matches(
         ],
     )
     return len(matched)
+
+
+_INSERT_MATCH = insert(TopicMatch.metadata.tables[TopicMatch.__tablename__])
 
 
 def _resolve_topic_ids(
