@@ -43,11 +43,19 @@ from newswatch.article import Article
 
 
 def extracted(corpus: Path, limit: int | None) -> list[tuple[Article, bytes]]:
-    """(article, raw page) for every corpus page with article text, cached by corpus content."""
+    """(article, raw page) for every corpus page with article text, cached by the content of
+    the corpus and of the extraction code."""
     from newswatch.extract import extract_article
 
     pages = load_pages(corpus, limit)
-    key = hashlib.sha256(b"".join(html for _, html, _ in pages)).hexdigest()[:16]
+    extraction_code = sorted(
+        path
+        for package in ("extract", "clean")
+        for path in (Path(__file__).resolve().parents[1] / "newswatch" / package).rglob("*.py")
+    )
+    key = hashlib.sha256(
+        b"".join(html for _, html, _ in pages) + b"".join(p.read_bytes() for p in extraction_code)
+    ).hexdigest()[:16]
     cache = Path(tempfile.gettempdir()) / f"nw-store-path-{key}.pickle"
     if cache.exists():
         return pickle.loads(cache.read_bytes())
