@@ -80,7 +80,8 @@ class CrawlConfig:
     #: this long counts as gone.
     frontier_wait: float = 30.0
     #: Processes that extract and store pages beside the crawl process (0: in the crawl
-    #: process); None: one per CPU beyond the first, at most four.
+    #: process); None: one per CPU beyond the first, but two on two CPUs,
+    #: at most four.
     page_workers: int | None = None
 
     @property

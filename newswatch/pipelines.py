@@ -3,8 +3,9 @@
 Each item (a fetched page, a 304, a 404/410) goes to :class:`newswatch.processing.PageProcessor`
 — in this process, or in page worker processes (:mod:`newswatch.page_workers`) when the archive
 can be opened again from another process and ``[crawl] page_workers`` asks for them (by
-default: one per CPU beyond the first, at most four). The outcome's counters go to the crawl
-stats (``newswatch/new``, ``newswatch/errors/store``, …) and its records to the crawl log.
+default: one per CPU beyond the first, but two on two CPUs, at most four). The outcome's
+counters go to the crawl stats (``newswatch/new``, ``newswatch/errors/store``, …) and its
+records to the crawl log.
 """
 
 from __future__ import annotations

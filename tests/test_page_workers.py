@@ -61,9 +61,9 @@ def stored_articles(sqlite_url: str) -> int:
         engine.dispose()
 
 
-def test_one_worker_per_cpu_beyond_the_first_at_most_four() -> None:
-    counts = [default_worker_count(cpus) for cpus in (1, 2, 3, 8)]
-    assert counts == [0, 1, 2, 4]
+def test_one_worker_per_cpu_beyond_the_first_but_two_on_two_cpus_at_most_four() -> None:
+    counts = [default_worker_count(cpus) for cpus in (1, 2, 3, 4, 8)]
+    assert counts == [0, 2, 2, 3, 4]
 
 
 def test_a_worker_extracts_and_stores_pages_in_its_own_process(sqlite_url: str) -> None:
