@@ -101,3 +101,33 @@ def test_every_article_is_normalised(
         assert "\n\n\n" not in article.body
         for value in (article.published_at, article.modified_at):
             assert value is None or value.utcoffset() is not None
+
+
+@pytest.mark.parametrize(
+    "name", ["domradio.de-Reformstau.html", "missy-magazine.de-interabled.html"],
+)
+def test_an_article_that_precision_mode_loses_entirely_still_gets_its_body(
+    corpus_dir: Path, name: str,
+) -> None:
+    """trafilatura's precision mode returns nothing on these real pages; the balanced mode,
+    asked when the precise body is under 50 words, finds the article."""
+    item = json.loads((corpus_dir / "expected.json").read_text(encoding="utf-8"))[name]
+    html = gzip.decompress((corpus_dir / "pages" / item["file"]).read_bytes())
+    text = _text(extract_article(html, item["url"], fetched_at=FETCHED))
+    assert len(text.split()) > 300
+    for snippet in item["with"]:
+        assert _norm(snippet) in text
+
+
+def test_a_whole_page_run_into_one_paragraph_is_not_taken_for_the_article(
+    corpus_dir: Path,
+) -> None:
+    """On this page both modes fail; the balanced mode's last resort is the page's whole text
+    (navigation, article, footer) as one paragraph, which would make a new version whenever the
+    navigation changes. The body stays empty instead."""
+    item = json.loads((corpus_dir / "expected.json").read_text(encoding="utf-8"))[
+        "rnz.de.witzel.html"
+    ]
+    html = gzip.decompress((corpus_dir / "pages" / item["file"]).read_bytes())
+    article = extract_article(html, item["url"], fetched_at=FETCHED)
+    assert "Online-Service-Center" not in article.body
