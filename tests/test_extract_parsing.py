@@ -38,3 +38,17 @@ def test_text_that_is_not_html_gives_no_tree() -> None:
     assert parse_page("") is None
     assert parse_page("   \n ") is None
     assert parse_page("just a line of text") is None
+
+
+def test_the_noncharacters_xml_forbids_are_dropped_too() -> None:
+    tree = parse_page("<html><body><p>Rechen\ufffezentren\uffff</p></body></html>")
+    assert tree is not None
+    assert tree.find(".//p").text == "Rechenzentren"
+
+
+def test_a_doctype_with_a_slash_and_a_self_closing_html_tag_are_repaired() -> None:
+    tree = parse_page('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd"/>\n'
+                      '<html lang="de"/>\n<body><p>Text</p></body></html>')
+    assert tree is not None
+    assert tree.get("lang") == "de"
+    assert tree.find(".//p").text == "Text"

@@ -21,7 +21,7 @@ from lxml.html import (
     HtmlProcessingInstruction,
     fromstring,
 )
-from trafilatura.utils import repair_faulty_html
+from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS
 
 LOGGER = logging.getLogger(__name__)
 
@@ -42,31 +42,53 @@ def _parser() -> HTMLParser:
 _PARSER = _parser()
 
 
-def _from_bytes(text: str) -> HtmlElement | None:
-    try:
-        tree: HtmlElement = fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
-    except Exception:  # lxml raises various errors on hostile input
-        LOGGER.debug("unparseable page", exc_info=True)
-        return None
-    return tree
+#: Bytes of the characters XML forbids below U+0020 (trafilatura's ``INVALID_XML_CHARS``). In
+#: UTF-8 they are single bytes that never occur inside another character's encoding, so
+#: deleting the bytes deletes exactly those characters.
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
+#: U+FFFE and U+FFFF in UTF-8 (rare: such a page is cleaned the slower way).
+_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+
+
+def _xml_safe_utf8(text: str) -> bytes:
+    """``text`` as UTF-8 without the characters XML forbids (lxml would refuse to set them as
+    text later, and trafilatura does set texts)."""
+    data = text.encode("utf-8", "surrogatepass")
+    if any(character in data for character in _NONCHARACTERS):
+        return INVALID_XML_CHARS.sub("", text).encode("utf-8", "surrogatepass")
+    return data.translate(None, _CONTROL_BYTES)
+
+
+def _repair_start(text: str, beginning: str) -> str:
+    """trafilatura's repairs of the document's start (``repair_faulty_html`` without its
+    character cleaning, done on the bytes here): a DOCTYPE with a slash, a self-closing
+    <html/>."""
+    if "doctype" in beginning:
+        first_line, _, rest = text.partition("\n")
+        text = DOCTYPE_TAG.sub("", first_line, count=1) + "\n" + rest
+    for line in text[:4096].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            return FAULTY_HTML.sub(r"\1>", text, count=1)
+    return text
 
 
 def parse_page(text: str) -> HtmlElement | None:
-    """The lxml tree of a decoded page, or None when it is not HTML at all."""
+    """The lxml tree of a decoded page, or None when it is not HTML at all.
+
+    The text is handed to libxml2 as UTF-8 bytes: faster than a ``str`` (which lxml passes in
+    Python's internal 2- or 4-byte form), and the forbidden characters are deleted from the
+    bytes in one pass instead of with a regular expression over the text."""
     if not text.strip():
         return None
     text = text[:MAX_HTML_CHARS]
     beginning = text[:50].lower()
-    text = repair_faulty_html(text, beginning)
-    tree: HtmlElement | None = None
     try:
-        tree = fromstring(text, parser=_PARSER)
-    except ValueError:  # "Unicode strings with encoding declaration are not supported"
-        pass
+        tree: HtmlElement | None = fromstring(
+            _xml_safe_utf8(_repair_start(text, beginning)), parser=_PARSER
+        )
     except Exception:  # lxml raises various errors on hostile input
-        LOGGER.debug("unparseable page as text", exc_info=True)
-    if tree is None or len(tree) < 1:
-        tree = _from_bytes(text)
+        LOGGER.debug("unparseable page", exc_info=True)
+        return None
     if tree is not None and "html" not in beginning and len(tree) < 2:
         return None  # trafilatura's test: neither an <html> tag nor a tree of some size
     return tree
