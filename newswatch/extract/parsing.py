@@ -11,6 +11,7 @@ trafilatura's alike — then costs about 40% less.
 from __future__ import annotations
 
 import logging
+import re
 
 from lxml import etree
 from lxml.html import (
@@ -46,15 +47,15 @@ _PARSER = _parser()
 #: UTF-8 they are single bytes that never occur inside another character's encoding, so
 #: deleting the bytes deletes exactly those characters.
 _CONTROL_BYTES = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
-#: U+FFFE and U+FFFF in UTF-8 (rare: such a page is cleaned the slower way).
-_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+#: U+FFFE or U+FFFF in UTF-8 (rare: such a page is cleaned the slower way).
+_NONCHARACTER = re.compile(b"\xef\xbf[\xbe\xbf]")
 
 
 def _xml_safe_utf8(text: str) -> bytes:
     """``text`` as UTF-8 without the characters XML forbids (lxml would refuse to set them as
     text later, and trafilatura does set texts)."""
     data = text.encode("utf-8", "surrogatepass")
-    if any(character in data for character in _NONCHARACTERS):
+    if _NONCHARACTER.search(data):
         return INVALID_XML_CHARS.sub("", text).encode("utf-8", "surrogatepass")
     return data.translate(None, _CONTROL_BYTES)
 
