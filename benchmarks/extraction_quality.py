@@ -14,12 +14,16 @@ one process and prints one Markdown table:
   tool alike);
 - the text scored for newswatch is teaser + body (the others' texts include the teaser too);
 - pages whose text contains ad-blocker/paywall/consent wall phrases (an independent list below);
-- pages per second (HTML already in memory; the whole extraction call is timed).
+- pages per second (HTML already in memory; the whole extraction call is timed), in the
+  interleaved quality run and, with ``--speed-passes N``, for each tool alone over N whole
+  passes (median): in one process, the tools disturb each other's timing in the interleaved
+  run (garbage, caches), by several percent either way.
 
 Usage::
 
     python benchmarks/extraction_quality.py [--corpus ../shared/corpus] [--limit N]
                                             [--tools newswatch,trafilatura,...]
+                                            [--speed-passes N]
 
 newspaper4k and news-please are optional (``pip install -e '.[bench]'``); a missing tool is
 skipped with a note.
@@ -28,10 +32,13 @@ skipped with a note.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import gzip
 import json
 import logging
 import re
+import statistics
 import sys
 import time
 import unicodedata
@@ -236,11 +243,18 @@ def score_page(score: Score, result: Result, item: dict[str, Any]) -> None:
 def evaluate(tools: dict[str, Callable[[bytes, str], Result]],
              pages: list[tuple[str, bytes, dict[str, Any]]]) -> dict[str, Score]:
     """Every tool on every page; tools take turns page by page, so that load from other
-    processes on the machine slows them alike."""
+    processes on the machine slows them alike, and the order rotates from page to page, so
+    that no tool always runs right after another on the same page (a tool that follows one
+    using the same library finds its code and the page warm in the CPU's caches). Before each
+    timed call the garbage collector runs, untimed: otherwise a tool pays for collecting the
+    objects the tools before it left (newspaper4k and news-please leave many)."""
     scores = {name: Score() for name in tools}
-    for _name, html, item in pages:
-        for name, tool in tools.items():
+    order = list(tools.items())
+    for number, (_name, html, item) in enumerate(pages):
+        shift = number % len(order)
+        for name, tool in order[shift:] + order[:shift]:
             score = scores[name]
+            gc.collect()  # untimed: the garbage another tool left is not this tool's cost
             started = time.perf_counter()
             try:
                 result = tool(html, item.get("url", ""))
@@ -275,11 +289,38 @@ def table(scores: dict[str, Score]) -> str:
     return "\n".join(lines)
 
 
+def speed_in_passes(tools: dict[str, Callable[[bytes, str], Result]],
+                    pages: list[tuple[str, bytes, dict[str, Any]]], passes: int) -> str:
+    """Pages/s of each tool over whole passes through all pages, the tools taking turns pass by
+    pass (the order reversed every other round), median of ``passes``: each tool measured alone
+    in its steady state, without the others' garbage and cache traffic between its pages."""
+    rates: dict[str, list[float]] = {name: [] for name in tools}
+    order = list(tools.items())
+    for number in range(passes):
+        for name, tool in order if number % 2 == 0 else order[::-1]:
+            gc.collect()
+            started = time.perf_counter()
+            for _name, html, item in pages:
+                with contextlib.suppress(Exception):  # failures are counted in the quality run
+                    tool(html, item.get("url", ""))
+            rates[name].append(len(pages) / (time.perf_counter() - started))
+    reference = statistics.median(rates.get("trafilatura extract (text only)", [0.0])) or None
+    lines = ["| tool | pages/s (median) | each pass | × trafilatura extract |", "|---|---|---|---|"]
+    for name, values in rates.items():
+        median = statistics.median(values)
+        ratio = f"{median / reference:.2f}" if reference else "–"
+        lines.append(f"| {name} | {median:.1f} | {', '.join(f'{v:.1f}' for v in values)} | "
+                     f"{ratio} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--tools", default=",".join(TOOLS))
+    parser.add_argument("--speed-passes", type=int, default=0, metavar="N",
+                        help="also time each tool alone over N whole passes (median)")
     args = parser.parse_args(argv)
     if not (args.corpus / "expected.json").exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -309,6 +350,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(scores))
     print("\nToken-shingle F1 needs full reference texts; this corpus has only snippets, so "
           "it is not computed.")
+    if args.speed_passes:
+        print(f"\nSpeed alone, {args.speed_passes} passes over the {len(pages)} pages per tool:\n")
+        print(speed_in_passes(tools, pages, args.speed_passes))
     return 0
 
 
