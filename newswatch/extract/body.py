@@ -19,6 +19,10 @@ _BLOCKS_TEXT_ITEMS = {"list"}
 _HTML_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption",
                 "dd", "dt")
 _WORD = re.compile(r"\w+")
+#: A precision-mode body shorter than this is checked against trafilatura's balanced mode ...
+SHORT_BODY_WORDS = 50
+#: ... whose body replaces it only with at least this many paragraphs.
+MIN_BROADER_PARAGRAPHS = 3
 
 
 def _text(element: etree._Element) -> str:
@@ -67,6 +71,30 @@ def trafilatura_paragraphs(tree: HtmlElement, url: str, *, favor_precision: bool
     if body is None:
         return []
     return paragraphs_from_trafilatura_body(body)
+
+
+def _word_count(paragraphs: list[str]) -> int:
+    return sum(len(paragraph.split()) for paragraph in paragraphs)
+
+
+def trafilatura_body(tree: HtmlElement, url: str, *, favor_precision: bool, favor_recall: bool,
+                     fast: bool) -> list[str]:
+    """trafilatura's body paragraphs. Precision mode sometimes keeps only a fragment of the
+    article (a lede, a caption) or nothing: when it finds fewer than ``SHORT_BODY_WORDS``
+    words, the balanced mode is asked too, and its body wins when it is at least twice as long
+    and made of paragraphs."""
+    paragraphs = trafilatura_paragraphs(
+        tree, url, favor_precision=favor_precision, favor_recall=favor_recall, fast=fast
+    )
+    count = _word_count(paragraphs)
+    if favor_precision and count < SHORT_BODY_WORDS:
+        broader = trafilatura_paragraphs(
+            tree, url, favor_precision=False, favor_recall=favor_recall, fast=fast
+        )
+        # a whole page run into one paragraph is trafilatura's last resort, not an article
+        if len(broader) >= MIN_BROADER_PARAGRAPHS and _word_count(broader) >= 2 * max(count, 1):
+            return broader
+    return paragraphs
 
 
 def paragraphs_in(elements: list[HtmlElement]) -> list[str]:

@@ -25,7 +25,7 @@ from newswatch.extract.body import (
     json_ld_body_is_better,
     paragraphs_in,
     split_json_ld_body,
-    trafilatura_paragraphs,
+    trafilatura_body,
     words,
 )
 from newswatch.extract.dates import default_zone_for_language, parse_local_date, utc_offset_minutes
@@ -41,10 +41,6 @@ LOGGER = logging.getLogger(__name__)
 
 # How much of the <h1> a metadata title must share to confirm that the <h1> is the headline.
 H1_AGREEMENT = 0.6
-#: A precision-mode body shorter than this is checked against trafilatura's balanced mode.
-SHORT_BODY_WORDS = 50
-#: ... and the balanced mode's body replaces it only with at least this many paragraphs.
-MIN_BROADER_PARAGRAPHS = 3
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+|\s+::\s+")
 
 
@@ -153,31 +149,6 @@ def choose_published(values: list[str], modified: datetime | None, zone: str,
     return dates[0]
 
 
-def _word_count(paragraphs: list[str]) -> int:
-    return sum(len(paragraph.split()) for paragraph in paragraphs)
-
-
-def _trafilatura_body(tree: HtmlElement, url: str, options: BodyOptions) -> list[str]:
-    """trafilatura's body paragraphs. Precision mode sometimes keeps only a fragment of the
-    article (a lede, a caption): when it finds fewer than ``SHORT_BODY_WORDS`` words, the
-    balanced mode is asked too, and its body wins when it is at least twice as long and made
-    of paragraphs."""
-    paragraphs = trafilatura_paragraphs(
-        tree, url, favor_precision=options.favor_precision, favor_recall=options.favor_recall,
-        fast=options.fast,
-    )
-    words = _word_count(paragraphs)
-    if options.favor_precision and words < SHORT_BODY_WORDS:
-        broader = trafilatura_paragraphs(
-            tree, url, favor_precision=False, favor_recall=options.favor_recall,
-            fast=options.fast,
-        )
-        # a whole page run into one paragraph is trafilatura's last resort, not an article
-        if len(broader) >= MIN_BROADER_PARAGRAPHS and _word_count(broader) >= 2 * max(words, 1):
-            return broader
-    return paragraphs
-
-
 def _first_url(values: list[str], base: str) -> str | None:
     for value in values:
         value = (value or "").strip()
@@ -232,7 +203,10 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
     if overrides.body_selector:
         paragraphs = paragraphs_in(select(tree, overrides.body_selector))
     if not paragraphs:
-        paragraphs = _trafilatura_body(tree, url, body_options)
+        paragraphs = trafilatura_body(
+            tree, url, favor_precision=body_options.favor_precision,
+            favor_recall=body_options.favor_recall, fast=body_options.fast,
+        )
         if meta.article_body and json_ld_body_is_better(meta.article_body, paragraphs):
             paragraphs = split_json_ld_body(meta.article_body)
     if language is None:
