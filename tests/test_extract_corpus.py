@@ -22,7 +22,10 @@ import pytest
 
 from newswatch.article import Article
 from newswatch.extract import extract_article
+from newswatch.extract.body import trafilatura_paragraphs, without_discarded_elements
 from newswatch.extract.dates import default_zone_for_language
+from newswatch.extract.decoding import decode_html
+from newswatch.extract.parsing import parse_page
 
 SAMPLE_STEP = 8
 FETCHED = datetime(2026, 1, 1, tzinfo=UTC)
@@ -131,3 +134,25 @@ def test_a_whole_page_run_into_one_paragraph_is_not_taken_for_the_article(
     html = gzip.decompress((corpus_dir / "pages" / item["file"]).read_bytes())
     article = extract_article(html, item["url"], fetched_at=FETCHED)
     assert "Online-Service-Center" not in article.body
+
+
+def test_precision_mode_finds_the_same_body_without_the_elements_it_discards(
+    corpus_dir: Path,
+) -> None:
+    """newswatch hands trafilatura's precision mode a copy without the elements its cleaning
+    deletes unseen (navigation, asides, footers, SVG, …): faster, and on real pages the same
+    body. This guards an upgrade of trafilatura that starts to look into one of them."""
+    expected = json.loads((corpus_dir / "expected.json").read_text(encoding="utf-8"))
+    options = {"favor_precision": True, "favor_recall": False, "fast": True}
+    compared = 0
+    for name in sorted(expected)[::SAMPLE_STEP]:
+        item = expected[name]
+        html = gzip.decompress((corpus_dir / "pages" / item["file"]).read_bytes())
+        tree = parse_page(decode_html(html, None))
+        if tree is None:
+            continue
+        whole = trafilatura_paragraphs(tree, item["url"], **options)
+        dropped = trafilatura_paragraphs(without_discarded_elements(tree), item["url"], **options)
+        assert dropped == whole, name
+        compared += 1
+    assert compared > 40

@@ -11,6 +11,7 @@ from copy import deepcopy
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.settings import MANUALLY_CLEANED
 
 LOGGER = logging.getLogger(__name__)
 
@@ -23,6 +24,28 @@ _WORD = re.compile(r"\w+")
 SHORT_BODY_WORDS = 50
 #: ... whose body replaces it only with at least this many paragraphs.
 MIN_BROADER_PARAGRAPHS = 3
+
+#: Elements trafilatura's tree cleaning deletes with all they hold, in every mode, and that
+#: nothing before the cleaning looks into: trafilatura looks into the ``<head>`` (JSON-LD
+#: scripts tell a forum thread), ``<script>`` (ditto), ``<figure>`` (one holding a table
+#: becomes a ``<div>``), ``<form>`` (kept when it wraps the page) and ``<math>`` (formulas
+#: are salvaged), so those stay.
+_ALWAYS_DISCARDED = tuple(
+    tag for tag in MANUALLY_CLEANED if tag not in {"head", "script", "figure", "form", "math"}
+)
+
+
+def without_discarded_elements(tree: HtmlElement) -> HtmlElement:
+    """A copy of ``tree`` without what trafilatura's precision mode would delete unseen anyway
+    (:data:`_ALWAYS_DISCARDED`, scripts other than JSON-LD). Its body is the same; its pruning
+    passes, which run over the raw tree before the cleaning, then visit half as many elements.
+    (Its balanced mode measures the raw page's text, so it gets the tree as it is.)"""
+    copy = deepcopy(tree)
+    etree.strip_elements(copy, *_ALWAYS_DISCARDED, with_tail=False)  # tails are kept
+    for script in list(copy.iter("script")):
+        if "ld+json" not in (script.get("type") or ""):
+            script.drop_tree()
+    return copy
 
 
 def _text(element: etree._Element) -> str:
@@ -84,7 +107,8 @@ def trafilatura_body(tree: HtmlElement, url: str, *, favor_precision: bool, favo
     words, the balanced mode is asked too, and its body wins when it is at least twice as long
     and made of paragraphs."""
     paragraphs = trafilatura_paragraphs(
-        tree, url, favor_precision=favor_precision, favor_recall=favor_recall, fast=fast
+        without_discarded_elements(tree) if favor_precision and not favor_recall else tree,
+        url, favor_precision=favor_precision, favor_recall=favor_recall, fast=fast,
     )
     count = _word_count(paragraphs)
     if favor_precision and count < SHORT_BODY_WORDS:
