@@ -43,7 +43,7 @@ import sys
 import time
 import unicodedata
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -289,14 +289,18 @@ def table(scores: dict[str, Score]) -> str:
     return "\n".join(lines)
 
 
-def speed_in_passes(tools: dict[str, Callable[[bytes, str], Result]],
-                    pages: list[tuple[str, bytes, dict[str, Any]]], passes: int) -> str:
-    """Pages/s of each tool over whole passes through all pages, the tools taking turns pass by
-    pass (the order reversed every other round), median of ``passes``: each tool measured alone
-    in its steady state, without the others' garbage and cache traffic between its pages."""
+def pass_rates(tools: Mapping[str, Callable[[bytes, str], object]],
+               pages: list[tuple[str, bytes, dict[str, Any]]], passes: int,
+               before_pass: Callable[[int], None] | None = None) -> dict[str, list[float]]:
+    """Pages/s of each tool in each of ``passes`` whole passes through all pages, the tools
+    taking turns pass by pass (the order reversed every other round): each tool measured alone
+    in its steady state, without the others' garbage and cache traffic between its pages.
+    ``before_pass(number)`` runs untimed before each round."""
     rates: dict[str, list[float]] = {name: [] for name in tools}
     order = list(tools.items())
     for number in range(passes):
+        if before_pass is not None:
+            before_pass(number)
         for name, tool in order if number % 2 == 0 else order[::-1]:
             gc.collect()
             started = time.perf_counter()
@@ -304,6 +308,13 @@ def speed_in_passes(tools: dict[str, Callable[[bytes, str], Result]],
                 with contextlib.suppress(Exception):  # failures are counted in the quality run
                     tool(html, item.get("url", ""))
             rates[name].append(len(pages) / (time.perf_counter() - started))
+    return rates
+
+
+def speed_in_passes(tools: dict[str, Callable[[bytes, str], Result]],
+                    pages: list[tuple[str, bytes, dict[str, Any]]], passes: int) -> str:
+    """The table of :func:`pass_rates`: median pages/s of each tool over ``passes``."""
+    rates = pass_rates(tools, pages, passes)
     reference = statistics.median(rates.get("trafilatura extract (text only)", [0.0])) or None
     lines = ["| tool | pages/s (median) | each pass | × trafilatura extract |", "|---|---|---|---|"]
     for name, values in rates.items():

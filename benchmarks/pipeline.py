@@ -8,13 +8,18 @@ version, one transaction per article, into a fresh SQLite file, and into Postgre
 trafilatura ``extract`` (text only), newspaper4k ``Article.parse`` and news-please
 ``from_html``. Pages come from the shared corpus with the loader of extraction_quality.py.
 
-Tools take turns page by page (interleaved), so that load from other processes slows them
-alike; ratios are the figure to quote. Load average is printed with the result.
+Tools take turns page by page (interleaved; the order rotates from page to page, and garbage
+is collected untimed before each call), so that load from other processes slows them alike;
+ratios are the figure to quote. Load average is printed with the result. In one process the
+tools still disturb each other's timing (caches), by several percent either way; with
+``--passes N`` each tool also runs alone over N whole passes through the pages, the tools
+taking turns pass by pass, and the median is reported (the steadier figure).
 
 Usage::
 
     python benchmarks/pipeline.py [--corpus ../shared/corpus] [--limit N] [--rounds R]
                                   [--postgres-url postgresql+psycopg://postgres@127.0.0.1/nw_bench]
+                                  [--passes N]
 
 The PostgreSQL database must exist; its ``public`` schema is dropped and re-created (use a
 database of its own). Every round stores the pages under fresh URLs, so each save is a new article.
@@ -23,13 +28,15 @@ database of its own). Every round stores the pages under fresh URLs, so each sav
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
+import statistics
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +48,7 @@ from extraction_quality import (  # benchmarks/ is not a package: imported by pa
     FETCHED_AT,
     WARM_UP_PAGE,
     load_pages,
+    pass_rates,
     run_news_please,
     run_newspaper4k,
     run_trafilatura_extract,
@@ -119,17 +127,19 @@ def load_average() -> str:
 
 def run(tools: dict[str, Tool], pages: list[tuple[str, bytes, dict[str, object]]],
         rounds: int, label: str = "", errors: dict[str, int] | None = None) -> dict[str, float]:
-    """Seconds per tool over ``rounds`` passes, tools interleaved page by page; failures are
-    counted into ``errors`` (a failing page still costs its time)."""
+    """Seconds per tool over ``rounds`` passes, tools interleaved page by page (the order
+    rotating, garbage collected untimed before each call); failures are counted into
+    ``errors`` (a failing page still costs its time)."""
     seconds = dict.fromkeys(tools, 0.0)
     errors = errors if errors is not None else {}
+    order = list(tools.items())
     for number in range(rounds):
-        for tool in tools.values():
-            if isinstance(tool, NewswatchPipeline):
-                tool.round = f"{label}{number}"
-        for _name, html, item in pages:
+        new_round(tools, f"{label}{number}")
+        for index, (_name, html, item) in enumerate(pages):
             url = str(item.get("url", ""))
-            for name, tool in tools.items():
+            shift = index % len(order)
+            for name, tool in order[shift:] + order[:shift]:
+                gc.collect()  # untimed: the garbage another tool left is not this tool's cost
                 started = time.perf_counter()
                 try:
                     tool(html, url)
@@ -139,6 +149,31 @@ def run(tools: dict[str, Tool], pages: list[tuple[str, bytes, dict[str, object]]
     return seconds
 
 
+def new_round(tools: Mapping[str, Tool], label: str) -> None:
+    """Every round stores its pages under fresh URLs, so that each save is a new article."""
+    for tool in tools.values():
+        if isinstance(tool, NewswatchPipeline):
+            tool.round = label
+
+
+def passes_table(tools: dict[str, Tool], pages: list[tuple[str, bytes, dict[str, object]]],
+                 passes: int) -> str:
+    """Median pages/s of each tool alone over ``passes`` whole passes, with the ratios."""
+    rates = pass_rates(tools, pages, passes,
+                       before_pass=lambda number: new_round(tools, f"pass{number}"))
+    medians = {name: statistics.median(values) for name, values in rates.items()}
+    trafilatura = medians.get("trafilatura extract")
+    news_please = medians.get("news-please from_html")
+    lines = ["| tool | pages/s (median) | each pass | × trafilatura extract | × news-please |",
+             "|---|---|---|---|---|"]
+    for name, median in medians.items():
+        vs_t = f"{median / trafilatura:.2f}" if trafilatura else "–"
+        vs_n = f"{median / news_please:.2f}" if news_please else "–"
+        each = ", ".join(f"{rate:.1f}" for rate in rates[name])
+        lines.append(f"| {name} | {median:.1f} | {each} | {vs_t} | {vs_n} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -146,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--postgres-url", default=None)
     parser.add_argument("--no-peers", action="store_true", help="newswatch only (profiling)")
+    parser.add_argument("--passes", type=int, default=0, metavar="N",
+                        help="also time each tool alone over N whole passes (median)")
     args = parser.parse_args(argv)
     if not (args.corpus / "expected.json").exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -194,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
         vs_t = f"{trafilatura / spent:.2f}" if trafilatura else "–"
         vs_n = f"{news_please / spent:.2f}" if news_please else "–"
         print(f"| {name} | {rate:.1f} | {vs_t} | {vs_n} | {errors.get(name, 0)} |")
+    if args.passes:
+        print(f"\nEach tool alone, {args.passes} passes over the {len(pages)} pages "
+              f"({datetime.now(UTC):%H:%M} UTC):\n")
+        print(passes_table(tools, pages, args.passes))
+        print(f"\n{load_average()} after the passes")
     for tool in tools.values():
         if isinstance(tool, NewswatchPipeline):
             tool.close()
