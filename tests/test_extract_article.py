@@ -82,6 +82,26 @@ def test_json_ld_article_in_a_list_with_broken_trailing_comma() -> None:
     assert article.authors == ["Jana Weber"]
 
 
+def _titled(title: str) -> str:
+    """A page whose <h1> ("Haushalt beschlossen") does not confirm its metadata title."""
+    return _page(f'<meta property="og:title" content="{title}">'
+                 '<meta property="og:site_name" content="Musterstadt Rundschau">')
+
+
+def test_a_short_form_of_the_site_name_is_dropped_from_the_title() -> None:
+    article = extract_article(_titled("Brand in einer Lagerhalle am Hafen | Rundschau"),
+                              "https://example.de/a", fetched_at=FETCHED)
+    assert article.title == "Brand in einer Lagerhalle am Hafen"
+
+
+def test_a_short_clause_after_a_dash_stays_in_the_title() -> None:
+    """German headlines often end in "– zwei Verletzte": that is headline, not site name, and
+    an edit to it is a new version."""
+    article = extract_article(_titled("Brand in einer Lagerhalle – zwei Verletzte"),
+                              "https://example.de/a", fetched_at=FETCHED)
+    assert article.title == "Brand in einer Lagerhalle – zwei Verletzte"
+
+
 def test_live_blog_posting_counts_as_article() -> None:
     head = ('<script type="application/ld+json">{"@context":"https://schema.org",'
             '"@type":"LiveBlogPosting","headline":"Haushalt beschlossen",'

@@ -75,10 +75,13 @@ def choose_title(meta: PageMetadata) -> str:
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) > 1:
         site_names = {normalize_inline(s).casefold() for s in meta.site_names + meta.publishers}
-        if parts[-1].casefold() in site_names or (
+        last = parts[-1].casefold()
+        # the last part is the site's name, or a short form of it ("… | SZ.de" for
+        # "sz.de"; "… - tagesschau.de" for "tagesschau"): never a short clause of the
+        # headline itself ("Brand in Lagerhalle – zwei Verletzte")
+        if last in site_names or (
             len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3
-            and any(p.casefold() in site_names or p.casefold() in parts[-1].casefold()
-                    for p in site_names if p)
+            and any(name in last or last in name for name in site_names if name)
         ):
             title = title[: title.rfind(parts[-1])].rstrip(" |–—·•:»-")
         elif parts[0].casefold() in site_names:
