@@ -7,7 +7,6 @@ trafilatura (which works on its own copy).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +25,6 @@ from newswatch.extract.body import (
     paragraphs_in,
     split_json_ld_body,
     trafilatura_body,
-    words,
 )
 from newswatch.extract.dates import default_zone_for_language, parse_local_date, utc_offset_minutes
 from newswatch.extract.decoding import decode_html
@@ -36,13 +34,9 @@ from newswatch.extract.overrides import ExtractOverrides, select, selected_text
 from newswatch.extract.page_dates import find_page_date
 from newswatch.extract.parsing import parse_page
 from newswatch.extract.paywall import is_paywalled
+from newswatch.extract.title import choose_title
 
 LOGGER = logging.getLogger(__name__)
-
-# How much of the <h1> a metadata title must share to confirm that the <h1> is the headline.
-H1_AGREEMENT = 0.6
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+|\s+::\s+")
-
 
 @dataclass(frozen=True)
 class BodyOptions:
@@ -54,39 +48,6 @@ class BodyOptions:
 
 
 DEFAULT_BODY_OPTIONS = BodyOptions()
-
-
-def _overlap(a: str, b: str) -> float:
-    """Share of the words of ``a`` that also occur in ``b``."""
-    words_a, words_b = set(words(a)), set(words(b))
-    return len(words_a & words_b) / len(words_a) if words_a else 0.0
-
-
-def choose_title(meta: PageMetadata) -> str:
-    """The headline: the <h1> when a metadata title confirms it, else the best metadata title
-    without its site-name suffix."""
-    candidates = [normalize_inline(unescape(t)) for t in meta.titles if t and t.strip()]
-    h1 = normalize_inline(unescape(meta.h1)) if meta.h1 else None
-    if h1 and any(_overlap(h1, c) >= H1_AGREEMENT for c in candidates):
-        return h1
-    if not candidates:
-        return h1 or ""
-    title = candidates[0]
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) > 1:
-        site_names = {normalize_inline(s).casefold() for s in meta.site_names + meta.publishers}
-        last = parts[-1].casefold()
-        # the last part is the site's name, or a short form of it ("… | SZ.de" for
-        # "sz.de"; "… - tagesschau.de" for "tagesschau"): never a short clause of the
-        # headline itself ("Brand in Lagerhalle – zwei Verletzte")
-        if last in site_names or (
-            len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3
-            and any(name in last or last in name for name in site_names if name)
-        ):
-            title = title[: title.rfind(parts[-1])].rstrip(" |–—·•:»-")
-        elif parts[0].casefold() in site_names:
-            title = title[len(parts[0]):].lstrip(" |–—·•:»-")
-    return title
 
 
 def _key(text: str) -> str:

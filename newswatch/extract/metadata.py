@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -77,6 +77,18 @@ def _is_url(value: str) -> bool:
 
 def _element_text(element: HtmlElement) -> str:
     return " ".join(" ".join(element.itertext()).split())
+
+
+def _links_home(heading: HtmlElement, url: str) -> bool:
+    """Whether the heading is the site's title: all its text is one link to the home page
+    (``<h1 class="site-title"><a href="/" rel="home">Blog</a></h1>``), not the headline."""
+    links = heading.findall(".//a")
+    if len(links) != 1 or not url:
+        return False
+    target = urlsplit(urljoin(url, (links[0].get("href") or "").strip()))
+    if target.netloc != urlsplit(url).netloc or target.path not in ("", "/") or target.query:
+        return False
+    return _element_text(links[0]) == _element_text(heading)
 
 
 def _from_json_ld(tree: HtmlElement, meta: PageMetadata) -> None:
@@ -229,7 +241,15 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
         text = _element_text(title)
         if text:
             meta.titles.append(text)
-    h1s = [text for text in (_element_text(h) for h in tree.iter("h1")) if text]
+    h1s: list[str] = []
+    for heading in tree.iter("h1"):
+        text = _element_text(heading)
+        if not text:
+            continue
+        if _links_home(heading, url):
+            meta.site_names.append(text)  # the site's title, not the headline
+        else:
+            h1s.append(text)
     if h1s:
         meta.h1 = h1s[0]
     # Microdata and <time>: datePublished/dateModified/author/headline as attributes or text.

@@ -1,0 +1,90 @@
+"""The headline: the visible ``<h1>`` when a metadata title confirms it, else the best
+metadata title without the site's name around it.
+
+A site's name is never the headline. Blog themes put the blog's name in the ``<h1>`` of every
+page and in ``<title>`` ("Post title | Blog name", "Blog name » Blog Archive » Post title");
+some pages give the site's name as their first metadata title. The names come from the page's
+``og:site_name``/publisher, and from the ``<h1>`` itself when a metadata title shows it in
+the site name's place (see :func:`_h1_names_the_site`). An ``<h1>`` that is only a link to
+the home page is the site's title too (:mod:`newswatch.extract.metadata` skips it).
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from newswatch.clean.normalize import normalize_inline
+from newswatch.extract.body import words
+from newswatch.extract.metadata import PageMetadata
+
+#: How much of the <h1> a metadata title must share to confirm that the <h1> is the headline.
+H1_AGREEMENT = 0.6
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»«›‹-]\s+|\s+::\s+")
+_SEPARATOR_CHARACTERS = " |–—·•:»«›‹-"
+#: What WordPress themes put between the blog's name and the post's title.
+_ARCHIVE_LABELS = frozenset({"blog archive", "blog archiv", "blog-archiv"})
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of the words of ``a`` that also occur in ``b``."""
+    words_a, words_b = set(words(a)), set(words(b))
+    return len(words_a & words_b) / len(words_a) if words_a else 0.0
+
+
+def _h1_names_the_site(h1: str, candidates: list[str]) -> bool:
+    """Whether a metadata title shows the <h1> in the site name's place: as its last part
+    after a longer rest ("Nach langer Zeit mal wieder | Ein Hundetagebuch"), or as its first
+    part before a WordPress archive label ("Time 4 talks » Blog Archiv » Kinos")."""
+    key = h1.casefold()
+    for candidate in candidates:
+        parts = _TITLE_SEPARATORS.split(candidate)
+        if len(parts) < 2:
+            continue
+        if parts[-1].casefold() == key and len(" ".join(parts[:-1]).split()) > len(h1.split()):
+            return True
+        if parts[0].casefold() == key and parts[1].casefold() in _ARCHIVE_LABELS:
+            return True
+    return False
+
+
+def _without_site_name(title: str, site_names: set[str]) -> str:
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    for index, part in enumerate(parts[1:-1], start=1):
+        if part.casefold() in _ARCHIVE_LABELS:  # "Blog name » Blog Archive » Post title"
+            return title[title.find(parts[index + 1], title.find(part) + len(part)):]
+    last = parts[-1].casefold()
+    # the last part is the site's name, or a short form of it ("… | SZ.de" for "sz.de";
+    # "… - tagesschau.de" for "tagesschau"): never a short clause of the headline itself
+    # ("Brand in Lagerhalle – zwei Verletzte")
+    if last in site_names or (
+        len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3
+        and any(name in last or last in name for name in site_names if name)
+    ):
+        return title[: title.rfind(parts[-1])].rstrip(_SEPARATOR_CHARACTERS)
+    if parts[0].casefold() in site_names:
+        rest = parts[1:]
+        if len(rest) > 1 and rest[0].casefold() in _ARCHIVE_LABELS:
+            rest = rest[1:]
+        return title[title.find(rest[0], len(parts[0])):]
+    return title
+
+
+def choose_title(meta: PageMetadata) -> str:
+    """The headline: the <h1> when a metadata title confirms it and it is not the site's name,
+    else the first metadata title that is not the site's name, without the name around it."""
+    candidates = [normalize_inline(unescape(t)) for t in meta.titles if t and t.strip()]
+    h1 = normalize_inline(unescape(meta.h1)) if meta.h1 else None
+    site_names = {normalize_inline(s).casefold() for s in meta.site_names + meta.publishers}
+    site_names.discard("")
+    if h1 and (h1.casefold() in site_names or _h1_names_the_site(h1, candidates)):
+        site_names.add(h1.casefold())
+        h1 = None
+    if h1 and any(_overlap(h1, c) >= H1_AGREEMENT for c in candidates):
+        return h1
+    titles = [c for c in candidates if c.casefold() not in site_names]
+    if not titles:
+        return h1 or (candidates[0] if candidates else "")
+    return _without_site_name(titles[0], site_names)

@@ -1,0 +1,73 @@
+"""The headline, not the site's name: blog themes put the blog's name in the <h1> of every page
+and around the post's title in <title>."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newswatch.extract import extract_article
+
+FETCHED = datetime(2025, 1, 23, 8, 0, tzinfo=UTC)
+POST_URL = "https://ein-hundetagebuch.example/2016/01/04/nach-langer-zeit/"
+TEXT = "".join(
+    f"<p>Absatz {n}: Heute waren wir wieder lange im Wald unterwegs, und der Hund hat jeden "
+    f"Baumstumpf untersucht, als hätte er ihn noch nie gesehen.</p>" for n in range(1, 5)
+)
+
+
+def _page(head: str, header: str, article: str = TEXT) -> str:
+    return (f"<html lang='de'><head><meta charset='utf-8'>{head}</head><body>"
+            f"<header>{header}</header><article>{article}</article></body></html>")
+
+
+def _title(head: str, header: str, article: str = TEXT) -> str:
+    return extract_article(_page(head, header, article), POST_URL, fetched_at=FETCHED).title
+
+
+def test_an_h1_that_is_the_site_name_is_not_the_headline() -> None:
+    head = ("<title>Nach viel zu langer Zeit mal wieder | Ein Hundetagebuch</title>"
+            '<meta property="og:site_name" content="Ein Hundetagebuch">')
+    assert _title(head, "<h1>Ein Hundetagebuch</h1>") == "Nach viel zu langer Zeit mal wieder"
+
+
+def test_an_h1_in_the_site_names_place_of_the_title_is_not_the_headline() -> None:
+    """No og:site_name: the title shows the <h1> after the post's title."""
+    head = "<title>Nach viel zu langer Zeit mal wieder | Ein Hundetagebuch</title>"
+    assert _title(head, "<h1>Ein Hundetagebuch</h1>") == "Nach viel zu langer Zeit mal wieder"
+
+
+def test_an_h1_that_only_links_home_is_the_site_title() -> None:
+    head = "<title>Time 4 talks » Blog Archiv » Weitere Digitalisierung der Kinos</title>"
+    header = ('<h1 id="site-title"><a href="https://ein-hundetagebuch.example/" rel="home">'
+              "Time 4 talks</a></h1>")
+    article = f"<h2>Weitere Digitalisierung der Kinos</h2>{TEXT}"
+    assert _title(head, header, article) == "Weitere Digitalisierung der Kinos"
+
+
+def test_the_site_title_becomes_the_publisher_when_nothing_else_names_it() -> None:
+    header = '<h1><a href="/">Ein Hundetagebuch</a></h1>'
+    article = extract_article(_page("<title>Waldtag</title>", header), POST_URL,
+                              fetched_at=FETCHED)
+    assert article.publisher == "Ein Hundetagebuch"
+
+
+def test_an_h1_linking_to_the_post_itself_is_the_headline() -> None:
+    head = "<title>Nach viel zu langer Zeit mal wieder | Ein Hundetagebuch</title>"
+    header = f'<h1><a href="{POST_URL}">Nach viel zu langer Zeit mal wieder</a></h1>'
+    assert _title(head, header) == "Nach viel zu langer Zeit mal wieder"
+
+
+def test_a_metadata_title_that_is_only_the_site_name_is_passed_over() -> None:
+    head = ('<meta property="og:title" content="Sports.fr">'
+            '<meta property="og:site_name" content="Sports.fr">'
+            "<title>Lorient bat Lyon au bout du suspense</title>")
+    assert _title(head, "") == "Lorient bat Lyon au bout du suspense"
+
+
+def test_a_headline_before_a_long_site_description_stays_the_headline() -> None:
+    """The <h1> is the title's first part and the rest is longer: an ordinary news title with
+    the site's name and tagline after it."""
+    head = ("<title>Raubfisch-Rute im Test: die Spinning Rod | Anglerboard – Forum mit den "
+            "besten Tipps zum Angeln</title>")
+    header = "<h1>Raubfisch-Rute im Test: die Spinning Rod</h1>"
+    assert _title(head, header) == "Raubfisch-Rute im Test: die Spinning Rod"
