@@ -302,6 +302,31 @@ def test_visible_byline_when_markup_names_no_author() -> None:
     assert article.authors == ["Jana Weber", "Tom Berger"]
 
 
+_STORY = "<p>Der Stadtrat hat am Abend lange über den Haushalt beraten.</p>" * 5
+
+
+def test_a_byline_printed_in_words_when_nothing_else_names_the_author() -> None:
+    body = "<div class='teaser-cat'><span> von Andreas Kürten </span></div>" + _STORY
+    article = extract_article(_page("", body), "https://example.de/a")
+    assert article.authors == ["Andreas Kürten"]
+
+
+def test_a_printed_byline_in_a_sidebar_is_another_articles() -> None:
+    body = _STORY + "<aside><h3>Mehr zum Thema</h3><p>Von Tom Berger</p></aside>"
+    assert extract_article(_page("", body), "https://example.de/a").authors == []
+
+
+def test_a_short_line_starting_with_von_is_not_a_byline() -> None:
+    body = "<p>Von Montag bis Freitag geöffnet</p><p>Von Berlin nach Hamburg</p>" + _STORY
+    assert extract_article(_page("", body), "https://example.de/a").authors == []
+
+
+def test_an_author_named_in_the_markup_wins_over_a_printed_byline() -> None:
+    head = '<meta name="author" content="Jana Weber">'
+    body = "<p>Von Tom Berger</p>" + _STORY
+    assert extract_article(_page(head, body), "https://example.de/a").authors == ["Jana Weber"]
+
+
 def test_the_site_name_is_not_an_author() -> None:
     head = ('<meta name="author" content="Musterstadt Rundschau">'
             '<meta property="og:site_name" content="Musterstadt Rundschau">')

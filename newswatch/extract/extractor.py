@@ -29,7 +29,13 @@ from newswatch.extract.body import (
 from newswatch.extract.dates import default_zone_for_language, parse_local_date, utc_offset_minutes
 from newswatch.extract.decoding import decode_html
 from newswatch.extract.language import first_language, guess_language
-from newswatch.extract.metadata import PageMetadata, first, read_metadata, visible_bylines
+from newswatch.extract.metadata import (
+    PageMetadata,
+    first,
+    printed_bylines,
+    read_metadata,
+    visible_bylines,
+)
 from newswatch.extract.overrides import ExtractOverrides, select, selected_text
 from newswatch.extract.page_dates import find_page_date
 from newswatch.extract.parsing import parse_page
@@ -82,6 +88,10 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement) -> list[str]:
         if names:
             return names
     for byline in visible_bylines(tree)[:3]:  # only when the markup names nobody
+        names = [n for n in clean_authors([byline]) if n.casefold() not in not_authors]
+        if names:
+            return names
+    for byline in printed_bylines(tree):  # nor a byline element: "Von Andreas Kürten"
         names = [n for n in clean_authors([byline]) if n.casefold() not in not_authors]
         if names:
             return names

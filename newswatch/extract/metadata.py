@@ -340,6 +340,40 @@ def visible_bylines(tree: HtmlElement) -> list[str]:
     return found
 
 
+#: A name as bylines print it: two to four capitalised words, with "von"/"van"/"de" … inside.
+_NAME = (r"[A-ZÄÖÜ][\w'’.-]+(?:\s+(?:(?:von|van|de|der|den|zu|di|da|le|la)\s+)?"
+         r"[A-ZÄÖÜ][\w'’.-]+){1,3}")
+#: An element that says only who wrote the article: "Von Andreas Kürten", "von Jana Weber und
+#: Tim Roth", "By Jane Doe", "Von David Hutzler, dpa".
+_PRINTED_BYLINE = re.compile(
+    rf"(?i:von|by)\s+{_NAME}(?:\s*(?:,|&|(?i:und|and))\s*{_NAME})*(?:\s*,\s*[\w./ -]{{2,20}})?"
+)
+#: Where a printed byline is not the article's: site navigation, sidebars, teaser lists.
+_NOT_THE_ARTICLES = frozenset({"nav", "aside", "footer"})
+
+
+def printed_bylines(tree: HtmlElement) -> list[str]:
+    """Texts of elements that hold only a byline in words ("Von Andreas Kürten"), outside
+    navigation, sidebars, footers and comment sections, in document order. For pages whose
+    markup names no author: a looser signal than :func:`visible_bylines`."""
+    found: list[str] = []
+    for element in tree.iter(etree.Element):
+        start = (element.text or "").lstrip()[:3].lower()
+        if start not in ("von", "by "):
+            continue
+        text = _element_text(element)
+        if len(text) > 80 or not _PRINTED_BYLINE.fullmatch(text) or text in found:
+            continue
+        if any(a.tag in _NOT_THE_ARTICLES for a in element.iterancestors()) or _in_comments(
+            element
+        ):
+            continue
+        found.append(text)
+        if len(found) == 3:
+            break
+    return found
+
+
 def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
     """All metadata candidates of a parsed page. Never raises on odd markup."""
     meta = PageMetadata()
