@@ -33,6 +33,16 @@ def _strip_trailing(paragraph: str, rules: Sequence[Rule], lowered: str | None =
     return paragraph
 
 
+def _remove_inline(paragraph: str, rules: Sequence[Rule], lowered: str) -> str:
+    """``paragraph`` without the spans REMOVE rules match (found on ``lowered`` first)."""
+    for rule in rules:
+        if rule.action is Action.REMOVE and rule.matches(paragraph, lowered):
+            # the pattern takes the space before the span: "an (Lesen Sie auch: …)." -> "an."
+            paragraph = rule.compiled.sub("", paragraph).strip()
+            lowered = paragraph.lower()
+    return paragraph
+
+
 def is_boilerplate(paragraph: str, rules: Sequence[Rule],
                    lowered: str | None = None) -> Rule | None:
     """The first DROP rule that marks this paragraph as boilerplate, if any (``lowered``:
@@ -53,6 +63,7 @@ def clean_paragraphs(paragraphs: Sequence[str], language: str | None = None,
     """The paragraphs that are article text, with trailing credits stripped, in order."""
     active = list(rules) if rules is not None else rules_for(language)
     cut_rules = [rule for rule in active if rule.action is Action.CUT]
+    inline_rules = [rule for rule in active if rule.action is Action.REMOVE]
     kept: list[str] = []
     total = sum(len(paragraph) for paragraph in paragraphs)
     seen = 0
@@ -66,6 +77,9 @@ def clean_paragraphs(paragraphs: Sequence[str], language: str | None = None,
         seen += len(paragraph)
         if is_boilerplate(paragraph, active, lowered):
             continue
+        if inline_rules:
+            paragraph = _remove_inline(paragraph, inline_rules, lowered)
+            lowered = paragraph.lower()
         stripped = _strip_trailing(paragraph, active, lowered)
         if stripped and (stripped == paragraph or not is_boilerplate(stripped, active)):
             kept.append(stripped)

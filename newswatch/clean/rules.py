@@ -8,7 +8,9 @@ A rule looks at one paragraph of extracted text and either
   pattern should end with ``$``), or
 - ``CUT``s this paragraph and everything after it, when the pattern marks the start of the
   page's furniture ("Das könnte Sie auch interessieren") and it sits in the last part of the
-  text.
+  text, or
+- ``REMOVE``s every match wherever it is in the paragraph (a bracketed "(Lesen Sie auch: …)"
+  link inside a sentence); the pattern must delimit the span on both sides.
 
 Every rule carries ``examples`` it must remove and ``keeps``: real article sentences it must leave
 alone; tests run both. To extend: add a ``Rule`` to the list of its language.
@@ -25,6 +27,7 @@ class Action(Enum):
     DROP = "drop"
     STRIP = "strip"
     CUT = "cut"
+    REMOVE = "remove"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,17 @@ _CREDIT_WORDS = (
 )
 
 COMMON_RULES: list[Rule] = [
+    Rule(
+        "bracketed-read-also",
+        r"\s*[(\[]\s*(?:lesen\s+sie\s+(?:auch|mehr|hier)|mehr\s+(?:dazu|zum\s+thema)"
+        r"|auch\s+interessant|lesetipp|read\s+(?:more|also)|also\s+read)\b[^()\[\]]{0,200}[)\]]",
+        action=Action.REMOVE,
+        examples=("Die Verhandlungen dauern an (Lesen Sie auch: Bahnstreik legt Verkehr lahm).",
+                  "Talks continue on Monday [Read more: How the Fed decides on rates] and on "
+                  "Tuesday."),
+        keeps=("Die Ministerin (sie hatte lange gezögert) lobte am Ende den Kompromiss.",
+               "The study (see also the appendix) covers 1,204 households in three states."),
+    ),
     Rule(
         "copyright-credit-paragraph",
         r"^(?:\(?\s*(?:©|\(c\)|copyright)\s*\)?\s*:?\s*)[^.!?]{0,80}$",
