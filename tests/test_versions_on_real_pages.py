@@ -56,12 +56,26 @@ def _after_paragraph(html: str, snippet: str, *, middle: bool) -> str:
     return html[:position] + snippet + html[position:]
 
 
+def _inside_paragraph(html: str, snippet: str) -> str:
+    """``snippet`` at the end of the text of the middle paragraph, before its ``</p>``."""
+    ends = [m.start() for m in re.finditer(r"</p>", html, flags=re.IGNORECASE)]
+    position = ends[len(ends) // 2]
+    return html[:position] + snippet + html[position:]
+
+
 def _both(snippet: Callable[[str], str], *, middle: bool) -> Callable[[str], tuple[str, str]]:
     def apply(html: str) -> tuple[str, str]:
         return (
             _after_paragraph(html, snippet("a"), middle=middle),
             _after_paragraph(html, snippet("b"), middle=middle),
         )
+
+    return apply
+
+
+def _both_inside(snippet: Callable[[str], str]) -> Callable[[str], tuple[str, str]]:
+    def apply(html: str) -> tuple[str, str]:
+        return _inside_paragraph(html, snippet("a")), _inside_paragraph(html, snippet("b"))
 
     return apply
 
@@ -89,6 +103,9 @@ NOISE: dict[str, Callable[[str], tuple[str, str]]] = {
         lambda k: f'<p><strong>Lesen Sie auch:</strong> <a href="/{k}.html">{_OTHER[k][1]}</a>'
         "</p>",
         middle=True,
+    ),
+    "read-also link in brackets inside a paragraph": _both_inside(
+        lambda k: f' (Lesen Sie auch: <a href="/{k}.html">{_OTHER[k][1]}</a>)'
     ),
     "read-more link": _both(
         lambda k: f'<p>Read more: <a href="/{k}.html">{_OTHER[k][1]}</a></p>', middle=True
