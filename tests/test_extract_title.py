@@ -71,3 +71,40 @@ def test_a_headline_before_a_long_site_description_stays_the_headline() -> None:
             "besten Tipps zum Angeln</title>")
     header = "<h1>Raubfisch-Rute im Test: die Spinning Rod</h1>"
     assert _title(head, header) == "Raubfisch-Rute im Test: die Spinning Rod"
+
+
+NEWS_URL = "https://www.example-nachrichten.de/wirtschaft/rheinmetall-daten-100.html"
+
+
+def _news_title(og_title: str, h1: str, head: str = "") -> str:
+    page = _page(f'<meta property="og:title" content="{og_title}">{head}', "",
+                 f"<h1>{h1}</h1>{TEXT}")
+    return extract_article(page, NEWS_URL, fetched_at=FETCHED).title
+
+
+def test_a_kicker_in_its_own_span_is_not_part_of_the_headline() -> None:
+    """German sites run the kicker (Dachzeile) into the <h1>; the metadata title shows the
+    headline without it."""
+    h1 = ('<span class="topline">Interne Unterlagen im Netz</span> '
+          "<span>Daten von Rheinmetall gehackt</span>")
+    title = _news_title("Daten von Rheinmetall gehackt - Interne Unterlagen im Netz", h1)
+    assert title == "Daten von Rheinmetall gehackt"
+
+
+def test_a_kicker_before_a_colon_is_not_part_of_the_headline() -> None:
+    title = _news_title("Klimavorreiter Oberland?",
+                        "Energiewende Oberland: Klimavorreiter Oberland?")
+    assert title == "Klimavorreiter Oberland?"
+
+
+def test_a_kicker_the_metadata_title_carries_too_stays() -> None:
+    title = _news_title("Stargate: OpenAI plant Rechenzentrum in Texas",
+                        "Stargate: OpenAI plant Rechenzentrum in Texas")
+    assert title == "Stargate: OpenAI plant Rechenzentrum in Texas"
+
+
+def test_a_headline_ending_in_the_metadata_title_keeps_its_first_words() -> None:
+    """"Eignet sich eine" is no kicker: nothing in the markup or the text sets it apart."""
+    title = _news_title("Wärmepumpe im Altbau", "Eignet sich eine Wärmepumpe im Altbau?",
+                        "<title>Eignet sich eine Wärmepumpe im Altbau?</title>")
+    assert title == "Eignet sich eine Wärmepumpe im Altbau?"

@@ -24,6 +24,9 @@ class PageMetadata:
 
     titles: list[str] = field(default_factory=list)
     h1: str | None = None
+    #: the text of the <h1>'s first child element when the heading starts with it (a kicker
+    #: in a span of its own: <h1><span>Kicker</span> <span>Headline</span></h1>)
+    h1_lead: str | None = None
     descriptions: list[str] = field(default_factory=list)
     author_groups: list[list[str]] = field(default_factory=list)  # one list per source
     published: list[str] = field(default_factory=list)
@@ -77,6 +80,18 @@ def _is_url(value: str) -> bool:
 
 def _element_text(element: HtmlElement) -> str:
     return " ".join(" ".join(element.itertext()).split())
+
+
+def _leading_child_text(heading: HtmlElement) -> str | None:
+    """The text of the heading's first child element, when nothing comes before it and more
+    comes after it."""
+    children = [child for child in heading if isinstance(child.tag, str)]
+    if not children or (heading.text or "").strip():
+        return None
+    first = children[0]
+    if len(children) == 1 and not (first.tail or "").strip():
+        return None
+    return _element_text(first) or None
 
 
 def _links_home(heading: HtmlElement, url: str) -> bool:
@@ -241,17 +256,15 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
         text = _element_text(title)
         if text:
             meta.titles.append(text)
-    h1s: list[str] = []
     for heading in tree.iter("h1"):
         text = _element_text(heading)
         if not text:
             continue
         if _links_home(heading, url):
             meta.site_names.append(text)  # the site's title, not the headline
-        else:
-            h1s.append(text)
-    if h1s:
-        meta.h1 = h1s[0]
+        elif meta.h1 is None:
+            meta.h1 = text
+            meta.h1_lead = _leading_child_text(heading)
     # Microdata and <time>: datePublished/dateModified/author/headline as attributes or text.
     microdata_authors: list[str] = []
     scopes, with_itemprop, times = _microdata_and_times(html)

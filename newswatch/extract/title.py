@@ -48,6 +48,56 @@ def _h1_names_the_site(h1: str, candidates: list[str]) -> bool:
     return False
 
 
+#: The most words a kicker run into the <h1> before the headline may have.
+MAX_KICKER_WORDS = 8
+
+
+def _leading_pieces(title: str) -> list[str]:
+    """``title`` and each run of its parts from the start to a separator: "A - B | C" gives
+    "A - B | C", "A" and "A - B" (where a title has the headline: first)."""
+    return [title, *(title[: match.start()] for match in _TITLE_SEPARATORS.finditer(title))]
+
+
+#: Where a kicker printed in the headline's line ends: "Energiewende Oberland: Klimavorreiter".
+_KICKER_END = re.compile(r"\s*[:|–—]\s+|\s+[-·•»]\s+")
+
+
+def _kicker_ends_at(h1: str, lead: str | None, kicker_words: list[str]) -> bool:
+    """Whether ``kicker_words`` are a kicker of their own: the <h1>'s leading element, or the
+    text before a separator in it (not the first words of a headline ending in a keyword:
+    "Eignet sich eine | Wärmepumpe im Altbau?")."""
+    if lead is not None and words(lead) == kicker_words:
+        return True
+    parts = _KICKER_END.split(h1)
+    return any(words(" ".join(parts[:end])) == kicker_words for end in range(1, len(parts)))
+
+
+def _headline_after_kicker(h1: str, candidates: list[str], lead: str | None = None
+                           ) -> str | None:
+    """The headline of an <h1> that runs a kicker into it ("Interne Unterlagen im Netz Daten
+    von Rheinmetall gehackt"), when a metadata title shows the headline without the kicker
+    ("Daten von Rheinmetall gehackt - Interne Unterlagen im Netz": the title, or its leading
+    part, is the end of the <h1>). A kicker that the metadata titles carry too ("Stargate:
+    OpenAI plant …") stays part of the headline, and so does the first part of a headline in
+    two parts ("Grüner Wasserstoff – das Schlüsselelement der Energiewende")."""
+    h1_words = words(h1)
+    best: str | None = None
+    best_length = 0
+    for candidate in candidates:
+        for piece in _leading_pieces(candidate):
+            piece_words = words(piece)
+            length = len(piece_words)
+            if (
+                length >= 2
+                and length < len(h1_words) <= length + MAX_KICKER_WORDS
+                and h1_words[-length:] == piece_words
+                and length > best_length
+                and _kicker_ends_at(h1, lead, h1_words[:-length])
+            ):
+                best, best_length = piece.strip(_SEPARATOR_CHARACTERS), length
+    return best
+
+
 def _without_site_name(title: str, site_names: set[str]) -> str:
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
@@ -73,8 +123,9 @@ def _without_site_name(title: str, site_names: set[str]) -> str:
 
 
 def choose_title(meta: PageMetadata) -> str:
-    """The headline: the <h1> when a metadata title confirms it and it is not the site's name,
-    else the first metadata title that is not the site's name, without the name around it."""
+    """The headline: the <h1> when a metadata title confirms it and it is not the site's name
+    (without a kicker run into it that the metadata leaves out), else the first metadata title
+    that is not the site's name, without the name around it."""
     candidates = [normalize_inline(unescape(t)) for t in meta.titles if t and t.strip()]
     h1 = normalize_inline(unescape(meta.h1)) if meta.h1 else None
     site_names = {normalize_inline(s).casefold() for s in meta.site_names + meta.publishers}
@@ -83,7 +134,7 @@ def choose_title(meta: PageMetadata) -> str:
         site_names.add(h1.casefold())
         h1 = None
     if h1 and any(_overlap(h1, c) >= H1_AGREEMENT for c in candidates):
-        return h1
+        return _headline_after_kicker(h1, candidates, meta.h1_lead) or h1
     titles = [c for c in candidates if c.casefold() not in site_names]
     if not titles:
         return h1 or (candidates[0] if candidates else "")
