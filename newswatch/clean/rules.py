@@ -121,6 +121,19 @@ COMMON_RULES: list[Rule] = [
         keeps=("Teilen ist für viele Familien in der Krise zur Notwendigkeit geworden.",),
     ),
     Rule(
+        "navigation-labels",
+        r"^(?:weiter(?:lesen)?|zurück(?:\s+zur\s+übersicht)?|nach\s+oben|bild(?:er)?\s+anzeigen"
+        r"|mehr\s+(?:anzeigen|lesen|laden)|alle\s+anzeigen|(?:vorschau\s+auf\s+den\s+)?"
+        r"(?:nächsten|vorherigen)\s+artikel|(?:nächster|vorheriger)\s+(?:artikel|beitrag)"
+        r"|(?:next|previous|prev)\s+(?:article|post|story|page)|continue\s+reading|show\s+more"
+        r"|load\s+more|back\s+to\s+top|view\s+(?:gallery|all))\s*[»›>.…]*$",
+        max_chars=60,
+        examples=("Weiter", "Bild anzeigen", "Vorschau auf den nächsten Artikel",
+                  "Next article »", "Back to top", "Zurück zur Übersicht"),
+        keeps=("Weiter geht es am Montag mit den Verhandlungen in Brüssel.",
+               "Next article in the series will look at the costs of the new data centres."),
+    ),
+    Rule(
         "advertising-label",
         r"^\*?\s*(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité)\b\s*[.:,|–-]"
         r"|enthält\s+(?:affiliate-?\s?links|werbung)|contains\s+affiliate\s+links",
