@@ -108,3 +108,20 @@ def test_a_headline_ending_in_the_metadata_title_keeps_its_first_words() -> None
     title = _news_title("Wärmepumpe im Altbau", "Eignet sich eine Wärmepumpe im Altbau?",
                         "<title>Eignet sich eine Wärmepumpe im Altbau?</title>")
     assert title == "Eignet sich eine Wärmepumpe im Altbau?"
+
+
+def test_a_site_name_that_spells_the_host_is_dropped_from_the_title() -> None:
+    """No og:site_name, but "ARTE Radio" is how arteradio.com spells itself."""
+    page = _page("<title>La voix des nuls | ARTE Radio</title>", "", TEXT)
+    title = extract_article(page, "https://www.arteradio.com/son/nuls", fetched_at=FETCHED).title
+    assert title == "La voix des nuls"
+
+
+def test_the_site_name_is_dropped_from_an_h1_that_carries_it() -> None:
+    head = ('<meta property="og:title" content="Atomkraft und Erdgas sind nicht nachhaltig">'
+            '<meta property="og:site_name" content="Umweltbundesamt">')
+    article = f"<h1>Atomkraft und Erdgas sind nicht nachhaltig | Umweltbundesamt</h1>{TEXT}"
+    page = _page(head, "", article)
+    title = extract_article(page, "https://www.umweltbundesamt.de/themen/eu-taxonomie",
+                            fetched_at=FETCHED).title
+    assert title == "Atomkraft und Erdgas sind nicht nachhaltig"

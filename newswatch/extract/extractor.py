@@ -163,7 +163,7 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
     meta = read_metadata(tree, url)
 
     title = (overrides.title_selector and selected_text(tree, overrides.title_selector)) or (
-        choose_title(meta)
+        choose_title(meta, url)
     )
     teaser = unescape(first(meta.descriptions) or "")
     header_language = None

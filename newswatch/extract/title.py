@@ -12,7 +12,9 @@ the home page is the site's title too (:mod:`newswatch.extract.metadata` skips i
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from html import unescape
+from urllib.parse import urlsplit
 
 from newswatch.clean.normalize import normalize_inline
 from newswatch.extract.body import words
@@ -98,7 +100,26 @@ def _headline_after_kicker(h1: str, candidates: list[str], lead: str | None = No
     return best
 
 
-def _without_site_name(title: str, site_names: set[str]) -> str:
+def _compact(text: str) -> str:
+    """Letters and digits only, case-folded: "ARTE Radio" and "arteradio" compare equal."""
+    return _NOT_ALPHANUMERIC.sub("", text.casefold())
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+
+
+def host_names(url: str) -> set[str]:
+    """The page's host as a site name could spell it: "arteradio.com" gives "arteradiocom" and
+    "arteradio" (compacted, see :func:`_compact`)."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    if "." not in host:
+        return set()
+    label = host.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    return {name for name in (_compact(host), _compact(label)) if len(name) >= 4}
+
+
+def _without_site_name(title: str, site_names: set[str],
+                       hosts: AbstractSet[str] = frozenset()) -> str:
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -109,12 +130,12 @@ def _without_site_name(title: str, site_names: set[str]) -> str:
     # the last part is the site's name, or a short form of it ("… | SZ.de" for "sz.de";
     # "… - tagesschau.de" for "tagesschau"): never a short clause of the headline itself
     # ("Brand in Lagerhalle – zwei Verletzte")
-    if last in site_names or (
+    if last in site_names or _compact(last) in hosts or (
         len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3
         and any(name in last or last in name for name in site_names if name)
     ):
         return title[: title.rfind(parts[-1])].rstrip(_SEPARATOR_CHARACTERS)
-    if parts[0].casefold() in site_names:
+    if parts[0].casefold() in site_names or _compact(parts[0]) in hosts:
         rest = parts[1:]
         if len(rest) > 1 and rest[0].casefold() in _ARCHIVE_LABELS:
             rest = rest[1:]
@@ -122,10 +143,11 @@ def _without_site_name(title: str, site_names: set[str]) -> str:
     return title
 
 
-def choose_title(meta: PageMetadata) -> str:
+def choose_title(meta: PageMetadata, url: str = "") -> str:
     """The headline: the <h1> when a metadata title confirms it and it is not the site's name
     (without a kicker run into it that the metadata leaves out), else the first metadata title
-    that is not the site's name, without the name around it."""
+    that is not the site's name, without the name around it (a name that spells the page's
+    host counts too: "… | ARTE Radio" on arteradio.com)."""
     candidates = [normalize_inline(unescape(t)) for t in meta.titles if t and t.strip()]
     h1 = normalize_inline(unescape(meta.h1)) if meta.h1 else None
     site_names = {normalize_inline(s).casefold() for s in meta.site_names + meta.publishers}
@@ -134,8 +156,9 @@ def choose_title(meta: PageMetadata) -> str:
         site_names.add(h1.casefold())
         h1 = None
     if h1 and any(_overlap(h1, c) >= H1_AGREEMENT for c in candidates):
-        return _headline_after_kicker(h1, candidates, meta.h1_lead) or h1
+        headline = _headline_after_kicker(h1, candidates, meta.h1_lead) or h1
+        return _without_site_name(headline, site_names, host_names(url))
     titles = [c for c in candidates if c.casefold() not in site_names]
     if not titles:
         return h1 or (candidates[0] if candidates else "")
-    return _without_site_name(titles[0], site_names)
+    return _without_site_name(titles[0], site_names, host_names(url))
