@@ -311,6 +311,15 @@ def test_a_byline_printed_in_words_when_nothing_else_names_the_author() -> None:
     assert article.authors == ["Andreas Kürten"]
 
 
+def test_the_name_in_an_author_box_with_a_biography() -> None:
+    bio = ("<div class='author-bio'><h3>Martin Junker</h3><p>Martin Junker schreibt seit 2015 "
+           "über Finanzierung, Leasing und Kredite für kleine und mittlere Unternehmen und hat "
+           "vorher zehn Jahre bei einer Bank gearbeitet.</p><a href='/author/martin'>Alles von "
+           "Martin Junker</a></div>")
+    article = extract_article(_page("", _STORY + bio), "https://example.de/a")
+    assert article.authors == ["Martin Junker"]
+
+
 def test_a_printed_byline_in_a_sidebar_is_another_articles() -> None:
     body = _STORY + "<aside><h3>Mehr zum Thema</h3><p>Von Tom Berger</p></aside>"
     assert extract_article(_page("", body), "https://example.de/a").authors == []

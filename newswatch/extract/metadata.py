@@ -338,9 +338,15 @@ def _byline_elements(tree: HtmlElement) -> list[HtmlElement]:
     return found
 
 
+#: A name as bylines print it: two to four capitalised words, with "von"/"van"/"de" … inside.
+_NAME = (r"[A-ZÄÖÜ][\w'’.-]+(?:\s+(?:(?:von|van|de|der|den|zu|di|da|le|la)\s+)?"
+         r"[A-ZÄÖÜ][\w'’.-]+){1,3}")
+
+
 def visible_bylines(tree: HtmlElement) -> list[str]:
     """Texts of visible bylines (rel=author links, elements whose class says author/byline,
-    outside comment sections), in document order; the first ones are the article's."""
+    outside comment sections), in document order; the first ones are the article's. From an
+    author box with a biography, the name in its heading, bold text or link."""
     found: list[str] = []
     try:
         elements = _byline_elements(tree)
@@ -348,14 +354,30 @@ def visible_bylines(tree: HtmlElement) -> list[str]:
         return found
     for element in elements[:30]:
         text = _element_text(element)
-        if text and len(text) < 150 and text not in found:
+        if len(text) >= 150:  # an author box with a biography: its name heading or link
+            text = (_name_inside(element) if len(text) < MAX_AUTHOR_BOX_CHARS else None) or ""
+        if text and text not in found:
             found.append(text)
     return found
 
 
-#: A name as bylines print it: two to four capitalised words, with "von"/"van"/"de" … inside.
-_NAME = (r"[A-ZÄÖÜ][\w'’.-]+(?:\s+(?:(?:von|van|de|der|den|zu|di|da|le|la)\s+)?"
-         r"[A-ZÄÖÜ][\w'’.-]+){1,3}")
+_NAME_ONLY = re.compile(_NAME)
+#: An element whose class says author but holds more text than this is a container (a whole
+#: post, a sidebar), not an author box.
+MAX_AUTHOR_BOX_CHARS = 800
+#: Where an author box names its author.
+_NAME_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "a")
+
+
+def _name_inside(element: HtmlElement) -> str | None:
+    """The first heading, bold text or link inside ``element`` that is just a name."""
+    for child in element.iter(*_NAME_TAGS):
+        text = _element_text(child)
+        if len(text) < 60 and _NAME_ONLY.fullmatch(text):
+            return text
+    return None
+
+
 #: An element that says only who wrote the article: "Von Andreas Kürten", "von Jana Weber und
 #: Tim Roth", "By Jane Doe", "Von David Hutzler, dpa".
 _PRINTED_BYLINE = re.compile(
