@@ -125,3 +125,12 @@ def test_the_site_name_is_dropped_from_an_h1_that_carries_it() -> None:
     title = extract_article(page, "https://www.umweltbundesamt.de/themen/eu-taxonomie",
                             fetched_at=FETCHED).title
     assert title == "Atomkraft und Erdgas sind nicht nachhaltig"
+
+
+def test_a_page_title_given_as_site_name_does_not_cut_the_headline() -> None:
+    """Some pages give their whole title as og:site_name; the clause after the dash stays."""
+    title = "Achtsam durch die Krise – neue Zahlen"
+    head = (f'<meta property="og:site_name" content="{title} | Die FURCHE">'
+            f"<title>{title} | Die FURCHE</title>")
+    assert _title(head, "", f"<h1>{title}</h1>{TEXT}") == title
+    assert _title(head, "", TEXT).startswith(title)  # "| Die FURCHE" is named nowhere else

@@ -24,6 +24,9 @@ from newswatch.extract.metadata import PageMetadata
 H1_AGREEMENT = 0.6
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»«›‹-]\s+|\s+::\s+")
 _SEPARATOR_CHARACTERS = " |–—·•:»«›‹-"
+#: A longer "site name" is something else (some pages give their title as og:site_name): it
+#: is only taken when a title part is exactly it.
+MAX_SITE_NAME_WORDS = 6
 #: What WordPress themes put between the blog's name and the post's title.
 _ARCHIVE_LABELS = frozenset({"blog archive", "blog archiv", "blog-archiv"})
 
@@ -119,7 +122,9 @@ def host_names(url: str) -> set[str]:
 
 
 def _without_site_name(title: str, site_names: set[str],
-                       hosts: AbstractSet[str] = frozenset()) -> str:
+                       hosts: AbstractSet[str] = frozenset(), *, loose: bool = True) -> str:
+    """``title`` without the site's name before or after it. ``loose``: a short last part that
+    is only part of a site name counts too (for metadata titles, not for the <h1>)."""
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -131,8 +136,10 @@ def _without_site_name(title: str, site_names: set[str],
     # "… - tagesschau.de" for "tagesschau"): never a short clause of the headline itself
     # ("Brand in Lagerhalle – zwei Verletzte")
     if last in site_names or _compact(last) in hosts or (
-        len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3
-        and any(name in last or last in name for name in site_names if name)
+        loose
+        and len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3
+        and any(name in last or last in name for name in site_names
+                if name and len(name.split()) <= MAX_SITE_NAME_WORDS)
     ):
         return title[: title.rfind(parts[-1])].rstrip(_SEPARATOR_CHARACTERS)
     if parts[0].casefold() in site_names or _compact(parts[0]) in hosts:
@@ -157,7 +164,7 @@ def choose_title(meta: PageMetadata, url: str = "") -> str:
         h1 = None
     if h1 and any(_overlap(h1, c) >= H1_AGREEMENT for c in candidates):
         headline = _headline_after_kicker(h1, candidates, meta.h1_lead) or h1
-        return _without_site_name(headline, site_names, host_names(url))
+        return _without_site_name(headline, site_names, host_names(url), loose=False)
     titles = [c for c in candidates if c.casefold() not in site_names]
     if not titles:
         return h1 or (candidates[0] if candidates else "")
