@@ -159,13 +159,14 @@ def choose_title(meta: PageMetadata, url: str = "") -> str:
     h1 = normalize_inline(unescape(meta.h1)) if meta.h1 else None
     site_names = {normalize_inline(s).casefold() for s in meta.site_names + meta.publishers}
     site_names.discard("")
+    hosts = host_names(url)
     if h1 and (h1.casefold() in site_names or _h1_names_the_site(h1, candidates)):
         site_names.add(h1.casefold())
         h1 = None
     if h1 and any(_overlap(h1, c) >= H1_AGREEMENT for c in candidates):
         headline = _headline_after_kicker(h1, candidates, meta.h1_lead) or h1
-        return _without_site_name(headline, site_names, host_names(url), loose=False)
+        return _without_site_name(headline, site_names, hosts, loose=False)
     titles = [c for c in candidates if c.casefold() not in site_names]
     if not titles:
         return h1 or (candidates[0] if candidates else "")
-    return _without_site_name(titles[0], site_names, host_names(url))
+    return _without_site_name(titles[0], site_names, hosts)
