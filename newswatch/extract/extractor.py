@@ -7,7 +7,7 @@ trafilatura (which works on its own copy).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
@@ -83,19 +83,22 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement) -> list[str]:
     """Names from the most trusted source that has any (JSON-LD, meta tags, microdata), else
     from the first visible byline; the site's own name is not an author."""
     not_authors = {name.casefold() for name in meta.site_names + meta.publishers}
-    for group in meta.author_groups:
+    for group in _author_candidates(meta, tree):
         names = [n for n in clean_authors(group) if n.casefold() not in not_authors]
         if names:
             return names
-    for byline in visible_bylines(tree)[:3]:  # only when the markup names nobody
-        names = [n for n in clean_authors([byline]) if n.casefold() not in not_authors]
-        if names:
-            return names
-    for byline in printed_bylines(tree):  # nor a byline element: "Von Andreas Kürten"
-        names = [n for n in clean_authors([byline]) if n.casefold() not in not_authors]
-        if names:
-            return names
     return []
+
+
+def _author_candidates(meta: PageMetadata, tree: HtmlElement) -> Iterator[list[str]]:
+    """Author lists, most trusted first. The page is searched for bylines only when the markup
+    names nobody, and for a byline in words ("Von Andreas Kürten") only when no byline element
+    does."""
+    yield from meta.author_groups
+    for byline in visible_bylines(tree)[:3]:
+        yield [byline]
+    for byline in printed_bylines(tree):
+        yield [byline]
 
 
 def _first_date(values: list[str], zone: str, now: datetime) -> datetime | None:
