@@ -50,16 +50,12 @@ def _fingerprint(article: Article) -> str:
     return content_fingerprint(article.title, article.teaser, article.body, article.authors)
 
 
-def _after_paragraph(html: str, snippet: str, *, middle: bool) -> str:
-    ends = [m.end() for m in re.finditer(r"</p>", html, flags=re.IGNORECASE)]
-    position = ends[len(ends) // 2] if middle else ends[0]
-    return html[:position] + snippet + html[position:]
-
-
-def _inside_paragraph(html: str, snippet: str) -> str:
-    """``snippet`` at the end of the text of the middle paragraph, before its ``</p>``."""
-    ends = [m.start() for m in re.finditer(r"</p>", html, flags=re.IGNORECASE)]
-    position = ends[len(ends) // 2]
+def _after_paragraph(html: str, snippet: str, *, middle: bool, inside: bool = False) -> str:
+    """``snippet`` after the first or the middle paragraph; ``inside``: at the end of its text,
+    before its ``</p>``."""
+    closings = list(re.finditer(r"</p>", html, flags=re.IGNORECASE))
+    closing = closings[len(closings) // 2] if middle else closings[0]
+    position = closing.start() if inside else closing.end()
     return html[:position] + snippet + html[position:]
 
 
@@ -75,7 +71,10 @@ def _both(snippet: Callable[[str], str], *, middle: bool) -> Callable[[str], tup
 
 def _both_inside(snippet: Callable[[str], str]) -> Callable[[str], tuple[str, str]]:
     def apply(html: str) -> tuple[str, str]:
-        return _inside_paragraph(html, snippet("a")), _inside_paragraph(html, snippet("b"))
+        return (
+            _after_paragraph(html, snippet("a"), middle=True, inside=True),
+            _after_paragraph(html, snippet("b"), middle=True, inside=True),
+        )
 
     return apply
 
