@@ -134,3 +134,44 @@ def test_a_page_title_given_as_site_name_does_not_cut_the_headline() -> None:
             f"<title>{title} | Die FURCHE</title>")
     assert _title(head, "", f"<h1>{title}</h1>{TEXT}") == title
     assert _title(head, "", TEXT).startswith(title)  # "| Die FURCHE" is named nowhere else
+
+
+def _page_with_h1s(og_title: str, *h1s: str) -> str:
+    headings = "".join(f"<h1>{h1}</h1>" for h1 in h1s[:-1])
+    return _page(f'<meta property="og:title" content="{og_title} | Nachrichten Nord">'
+                 '<meta property="og:site_name" content="Nachrichten Nord">',
+                 f"<nav>{headings}</nav>", f"<h1>{h1s[-1]}</h1>{TEXT}")
+
+
+def test_the_headline_h1_after_a_menu_h1_is_the_headline() -> None:
+    """Themes put "Menu" or the site's name in an earlier <h1>; the headline's <h1> is the one
+    a metadata title confirms, so an edit to the visible headline alone is seen."""
+    og_title = "Stadtrat beschließt neues Rechenzentrum"
+    page = _page_with_h1s(og_title, "Menu", og_title)
+    edited = _page_with_h1s(og_title, "Menu", "Stadtrat beschließt zweites Rechenzentrum")
+    assert extract_article(page, NEWS_URL, fetched_at=FETCHED).title == og_title
+    assert (extract_article(edited, NEWS_URL, fetched_at=FETCHED).title
+            == "Stadtrat beschließt zweites Rechenzentrum")
+
+
+def test_a_section_name_in_an_h1_does_not_beat_the_headline() -> None:
+    """"Wirtschaft" shares all its words with "Wirtschaft | Stadtrat …", but the headline's
+    <h1> shares far more of the title."""
+    page = _page_with_h1s("Wirtschaft | Stadtrat beschließt neues Rechenzentrum",
+                          "Wirtschaft", "Stadtrat beschließt neues Rechenzentrum")
+    assert (extract_article(page, NEWS_URL, fetched_at=FETCHED).title
+            == "Stadtrat beschließt neues Rechenzentrum")
+
+
+def test_a_short_headline_lengthened_in_the_h1_alone_is_the_new_headline() -> None:
+    """A one-word title shares too little of an <h1> with two words added to pass the usual
+    agreement; it still confirms that <h1>, so the edit makes a new title."""
+    page = _page_with_h1s("Zeitphilosophie", "Zeitphilosophie – neue Zahlen")
+    assert (extract_article(page, NEWS_URL, fetched_at=FETCHED).title
+            == "Zeitphilosophie – neue Zahlen")
+
+
+def test_an_h1_with_a_long_subtitle_run_into_it_is_not_confirmed_by_a_short_title() -> None:
+    page = _page_with_h1s("Korsetts",
+                          "Korsetts: Shops, Designer und Schneiderinnen aus ganz Deutschland")
+    assert extract_article(page, NEWS_URL, fetched_at=FETCHED).title == "Korsetts"

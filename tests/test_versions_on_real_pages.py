@@ -4,7 +4,8 @@ noise gives the same content fingerprint; a real edit gives a new one.
 Each page is extracted as fetched and again after a change to its HTML, the way a re-crawl
 would see it. Noise: re-indented markup, other scripts, a comment counter or view counter that
 ticks, a relative time that moves on, a rotating ad slot, a "Lesen Sie auch"/"Read more" box
-or a related-links list pointing elsewhere. Edits: one word, one added sentence, the headline.
+or a related-links list pointing elsewhere. Edits: one word, one added sentence, the headline
+(everywhere, or in the visible <h1> only).
 """
 
 from __future__ import annotations
@@ -139,10 +140,20 @@ def _edit_headline(html: str, article: Article) -> str | None:
     return None
 
 
+def _edit_visible_headline(html: str, article: Article) -> str | None:
+    """The headline changed in its <h1> only, the metadata titles left as they were."""
+    for heading in re.finditer(r"<h1[\s>].*?</h1>", html, flags=re.S | re.I):
+        if article.title and article.title in heading.group():
+            edited = heading.group().replace(article.title, article.title + " – neue Zahlen")
+            return html[: heading.start()] + edited + html[heading.end():]
+    return None
+
+
 EDITS: dict[str, Callable[[str, Article], str | None]] = {
     "one word": _edit_one_word,
     "one sentence": _add_sentence,
     "headline": _edit_headline,
+    "headline in the <h1> only": _edit_visible_headline,
 }
 
 

@@ -229,7 +229,7 @@ def _extract(html: bytes | str, url: str, headers: Mapping[str, str] | None,
     # Boilerplate goes first, so that a wall above the headline does not hide the headline.
     article = clean_article(article)
     titles = [article.title, *(normalize_inline(unescape(t)) for t in meta.titles),
-              *([normalize_inline(meta.h1)] if meta.h1 else [])]
+              *(normalize_inline(h.text) for h in meta.h1s[:1])]
     article.body = "\n\n".join(
         _drop_leading_furniture(article.body.split("\n\n"), titles, article.teaser)
     )

@@ -18,15 +18,22 @@ from lxml.html import HtmlElement
 from newswatch.extract.jsonld import find_article, json_ld_objects, text_of, texts_of, type_names
 
 
+@dataclass(frozen=True)
+class Heading:
+    """An <h1>: its text, and the text of its first child element when the heading starts
+    with it (a kicker in a span of its own: <h1><span>Kicker</span> <span>Headline</span>)."""
+
+    text: str
+    lead: str | None = None
+
+
 @dataclass
 class PageMetadata:
     """What the markup says about the article, each list ordered from most to least trusted."""
 
     titles: list[str] = field(default_factory=list)
-    h1: str | None = None
-    #: the text of the <h1>'s first child element when the heading starts with it (a kicker
-    #: in a span of its own: <h1><span>Kicker</span> <span>Headline</span></h1>)
-    h1_lead: str | None = None
+    #: the page's <h1> headings in document order, except those that only link home
+    h1s: list[Heading] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
     author_groups: list[list[str]] = field(default_factory=list)  # one list per source
     published: list[str] = field(default_factory=list)
@@ -262,9 +269,8 @@ def _from_document(tree: HtmlElement, meta: PageMetadata, url: str) -> None:
             continue
         if _links_home(heading, url):
             meta.site_names.append(text)  # the site's title, not the headline
-        elif meta.h1 is None:
-            meta.h1 = text
-            meta.h1_lead = _leading_child_text(heading)
+        else:
+            meta.h1s.append(Heading(text, _leading_child_text(heading)))
     # Microdata and <time>: datePublished/dateModified/author/headline as attributes or text.
     microdata_authors: list[str] = []
     scopes, with_itemprop, times = _microdata_and_times(html)

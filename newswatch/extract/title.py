@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from newswatch.clean.normalize import normalize_inline
 from newswatch.extract.body import words
-from newswatch.extract.metadata import PageMetadata
+from newswatch.extract.metadata import Heading, PageMetadata
 
 #: How much of the <h1> a metadata title must share to confirm that the <h1> is the headline.
 H1_AGREEMENT = 0.6
@@ -150,23 +150,81 @@ def _without_site_name(title: str, site_names: set[str],
     return title
 
 
+#: A headline this short is confirmed by a title even when the <h1> has a few words more
+#: ("Zeitphilosophie – neue Zahlen" for the title "Zeitphilosophie – Blog"): added words
+#: outweigh so short a title's share of the <h1> (longer ones keep ``H1_AGREEMENT``).
+SHORT_HEADLINE_WORDS = 3
+SHORT_HEADLINE_ADDED_WORDS = 4
+
+
+def _extends(h1_words: list[str], piece: str) -> bool:
+    """Whether the <h1> is the short headline ``piece`` with a few words added."""
+    piece_words = words(piece)
+    length = len(piece_words)
+    if not 0 < length <= SHORT_HEADLINE_WORDS or not (
+        length < len(h1_words) <= length + SHORT_HEADLINE_ADDED_WORDS
+    ):
+        return False
+    return any(h1_words[start:start + length] == piece_words
+               for start in range(len(h1_words) - length + 1))
+
+
+def _agreement(h1: str, candidates: list[str], site_names: set[str],
+               hosts: AbstractSet[str]) -> float:
+    """How well the metadata titles confirm ``h1`` as the headline, from 0 (none does) to 1:
+    a title that holds most of the <h1>'s words (or a short headline the <h1> holds), scored
+    by the share of the <h1> it holds times the share of its headline the <h1> holds. A
+    section's name in an <h1> ("Politik" for "Politik | Merz …") scores below the headline."""
+    h1_words = words(h1)
+    best = 0.0
+    for candidate in candidates:
+        forward = _overlap(h1, candidate)
+        headline = _without_site_name(candidate, site_names, hosts)
+        if forward < H1_AGREEMENT and not _extends(h1_words, headline):
+            continue
+        backward = _overlap(headline, h1)
+        best = max(best, forward * backward, 1e-9)
+    return best
+
+
+def _confirmed_h1(meta: PageMetadata, candidates: list[str], site_names: set[str],
+                  hosts: AbstractSet[str]) -> Heading | None:
+    """The <h1> the metadata titles confirm best (the first of equals), or None."""
+    best: Heading | None = None
+    best_score = 0.0
+    for heading in meta.h1s:
+        text = normalize_inline(unescape(heading.text))
+        if text.casefold() in site_names:
+            continue
+        score = _agreement(text, candidates, site_names, hosts)
+        if score > best_score:
+            best, best_score = Heading(text, heading.lead), score
+    return best
+
+
 def choose_title(meta: PageMetadata, url: str = "") -> str:
-    """The headline: the <h1> when a metadata title confirms it and it is not the site's name
+    """The headline: the <h1> a metadata title confirms best, unless it is the site's name
     (without a kicker run into it that the metadata leaves out), else the first metadata title
     that is not the site's name, without the name around it (a name that spells the page's
-    host counts too: "… | ARTE Radio" on arteradio.com)."""
+    host counts too: "… | ARTE Radio" on arteradio.com). Menus, site titles and section names
+    in earlier <h1>s do not hide the headline's <h1>, so an edit to the visible headline alone
+    changes the title."""
     candidates = [normalize_inline(unescape(t)) for t in meta.titles if t and t.strip()]
-    h1 = normalize_inline(unescape(meta.h1)) if meta.h1 else None
     site_names = {normalize_inline(s).casefold() for s in meta.site_names + meta.publishers}
     site_names.discard("")
     hosts = host_names(url)
-    if h1 and (h1.casefold() in site_names or _h1_names_the_site(h1, candidates)):
-        site_names.add(h1.casefold())
-        h1 = None
-    if h1 and any(_overlap(h1, c) >= H1_AGREEMENT for c in candidates):
-        headline = _headline_after_kicker(h1, candidates, meta.h1_lead) or h1
+    first_h1: str | None = None
+    for heading in meta.h1s:
+        text = normalize_inline(unescape(heading.text))
+        if text.casefold() in site_names or _h1_names_the_site(text, candidates):
+            site_names.add(text.casefold())
+        elif first_h1 is None:
+            first_h1 = text
+    h1 = _confirmed_h1(meta, candidates, site_names, hosts)
+    if h1 is not None:
+        headline = _headline_after_kicker(h1.text, candidates, h1.lead) or h1.text
         return _without_site_name(headline, site_names, hosts, loose=False)
     titles = [c for c in candidates if c.casefold() not in site_names]
     if not titles:
-        return h1 or (candidates[0] if candidates else "")
+        return first_h1 or (candidates[0] if candidates else "")
     return _without_site_name(titles[0], site_names, hosts)
