@@ -175,3 +175,18 @@ def test_an_h1_with_a_long_subtitle_run_into_it_is_not_confirmed_by_a_short_titl
     page = _page_with_h1s("Korsetts",
                           "Korsetts: Shops, Designer und Schneiderinnen aus ganz Deutschland")
     assert extract_article(page, NEWS_URL, fetched_at=FETCHED).title == "Korsetts"
+
+
+def test_a_kicker_element_the_title_leaves_out_is_dropped_before_a_longer_headline() -> None:
+    """The visible headline says a word more than the title; the kicker in its own element,
+    which no title mentions, is still not part of it."""
+    h1 = ('<span class="category">Thema Verbraucherschutz</span> '
+          "Mehr Transparenz bei Preisanpassungen")
+    title = _news_title("BMJV | Transparenz bei Preisanpassungen", h1,
+                        '<meta property="og:site_name" content="BMJV">')
+    assert title == "Mehr Transparenz bei Preisanpassungen"
+
+
+def test_a_subject_in_an_element_of_its_own_stays_in_the_headline() -> None:
+    h1 = "<span>Merz</span> kündigt Rücktritt an"
+    assert _news_title("Kanzler kündigt Rücktritt an", h1) == "Merz kündigt Rücktritt an"

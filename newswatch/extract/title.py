@@ -103,6 +103,30 @@ def _headline_after_kicker(h1: str, candidates: list[str], lead: str | None = No
     return best
 
 
+def _headline_after_lead(h1: str, lead: str | None, candidates: list[str],
+                         site_names: set[str], hosts: AbstractSet[str]) -> str | None:
+    """The <h1> without its leading element when that is a kicker the metadata titles leave
+    out and a title's whole headline is in the rest (``<h1><span>Thema Verbraucherschutz
+    </span>Mehr Transparenz bei Preisanpassungen</h1>`` with the title "BMJV | Transparenz
+    bei Preisanpassungen"): not a subject the title words otherwise ("<span>Merz</span>
+    kündigt Rücktritt an" for "Kanzler kündigt Rücktritt an")."""
+    if not lead or not h1.startswith(lead):
+        return None
+    rest = h1[len(lead):].strip(_SEPARATOR_CHARACTERS)
+    lead_words = set(words(lead))
+    rest_words = set(words(rest))
+    if len(words(lead)) > MAX_KICKER_WORDS or len(rest_words) < 2:
+        return None
+    for candidate in candidates:
+        if lead_words & set(words(candidate)):
+            return None
+    for candidate in candidates:
+        headline_words = set(words(_without_site_name(candidate, site_names, hosts)))
+        if len(headline_words) >= 2 and headline_words <= rest_words:
+            return rest
+    return None
+
+
 def _compact(text: str) -> str:
     """Letters and digits only, case-folded: "ARTE Radio" and "arteradio" compare equal."""
     return _NOT_ALPHANUMERIC.sub("", text.casefold())
@@ -222,7 +246,9 @@ def choose_title(meta: PageMetadata, url: str = "") -> str:
             first_h1 = text
     h1 = _confirmed_h1(meta, candidates, site_names, hosts)
     if h1 is not None:
-        headline = _headline_after_kicker(h1.text, candidates, h1.lead) or h1.text
+        headline = (_headline_after_kicker(h1.text, candidates, h1.lead)
+                    or _headline_after_lead(h1.text, h1.lead, candidates, site_names, hosts)
+                    or h1.text)
         return _without_site_name(headline, site_names, hosts, loose=False)
     titles = [c for c in candidates if c.casefold() not in site_names]
     if not titles:
