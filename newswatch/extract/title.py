@@ -103,25 +103,25 @@ def _headline_after_kicker(h1: str, candidates: list[str], lead: str | None = No
     return best
 
 
-def _headline_after_lead(h1: str, lead: str | None, candidates: list[str],
-                         site_names: set[str], hosts: AbstractSet[str]) -> str | None:
+def _headline_after_lead(h1: str, lead: str | None, titles: list[tuple[str, str]]
+                         ) -> str | None:
     """The <h1> without its leading element when that is a kicker the metadata titles leave
     out and a title's whole headline is in the rest (``<h1><span>Thema Verbraucherschutz
     </span>Mehr Transparenz bei Preisanpassungen</h1>`` with the title "BMJV | Transparenz
     bei Preisanpassungen"): not a subject the title words otherwise ("<span>Merz</span>
-    kündigt Rücktritt an" for "Kanzler kündigt Rücktritt an")."""
+    kündigt Rücktritt an" for "Kanzler kündigt Rücktritt an"). ``titles``: each metadata
+    title with its headline (the title without the site's name)."""
     if not lead or not h1.startswith(lead):
         return None
     rest = h1[len(lead):].strip(_SEPARATOR_CHARACTERS)
-    lead_words = set(words(lead))
+    lead_words = words(lead)
     rest_words = set(words(rest))
-    if len(words(lead)) > MAX_KICKER_WORDS or len(rest_words) < 2:
+    if len(lead_words) > MAX_KICKER_WORDS or len(rest_words) < 2:
         return None
-    for candidate in candidates:
-        if lead_words & set(words(candidate)):
-            return None
-    for candidate in candidates:
-        headline_words = set(words(_without_site_name(candidate, site_names, hosts)))
+    if any(set(lead_words) & set(words(title)) for title, _ in titles):
+        return None
+    for _, headline in titles:
+        headline_words = set(words(headline))
         if len(headline_words) >= 2 and headline_words <= rest_words:
             return rest
     return None
@@ -193,36 +193,32 @@ def _extends(h1_words: list[str], piece: str) -> bool:
                for start in range(len(h1_words) - length + 1))
 
 
-def _agreement(h1: str, candidates: list[str], site_names: set[str],
-               hosts: AbstractSet[str]) -> float:
-    """How well the metadata titles confirm ``h1`` as the headline, from 0 (none does) to 1:
-    a title that holds most of the <h1>'s words (or a short headline the <h1> holds), scored
-    by the share of the <h1> it holds times the share of its headline the <h1> holds. A
-    section's name in an <h1> ("Politik" for "Politik | Merz …") scores below the headline."""
+def _agreement(h1: str, titles: list[tuple[str, str]]) -> float | None:
+    """How well the metadata titles confirm ``h1`` as the headline, None when none does: a
+    title that holds most of the <h1>'s words (or a short headline the <h1> holds), scored by
+    the share of the <h1> it holds times the share of its headline the <h1> holds. A section's
+    name in an <h1> ("Politik" for "Politik | Merz …") scores below the headline. ``titles``:
+    each metadata title with its headline (the title without the site's name)."""
     h1_words = words(h1)
-    best = 0.0
-    for candidate in candidates:
-        forward = _overlap(h1, candidate)
-        headline = _without_site_name(candidate, site_names, hosts)
+    best: float | None = None
+    for title, headline in titles:
+        forward = _overlap(h1, title)
         if forward < H1_AGREEMENT and not _extends(h1_words, headline):
             continue
-        backward = _overlap(headline, h1)
-        best = max(best, forward * backward, 1e-9)
+        score = forward * _overlap(headline, h1)
+        if best is None or score > best:
+            best = score
     return best
 
 
-def _confirmed_h1(meta: PageMetadata, candidates: list[str], site_names: set[str],
-                  hosts: AbstractSet[str]) -> Heading | None:
+def _confirmed_h1(headings: list[Heading], titles: list[tuple[str, str]]) -> Heading | None:
     """The <h1> the metadata titles confirm best (the first of equals), or None."""
     best: Heading | None = None
-    best_score = 0.0
-    for heading in meta.h1s:
-        text = normalize_inline(unescape(heading.text))
-        if text.casefold() in site_names:
-            continue
-        score = _agreement(text, candidates, site_names, hosts)
-        if score > best_score:
-            best, best_score = Heading(text, heading.lead), score
+    best_score = -1.0
+    for heading in headings:
+        score = _agreement(heading.text, titles)
+        if score is not None and score > best_score:
+            best, best_score = heading, score
     return best
 
 
@@ -237,20 +233,21 @@ def choose_title(meta: PageMetadata, url: str = "") -> str:
     site_names = {normalize_inline(s).casefold() for s in meta.site_names + meta.publishers}
     site_names.discard("")
     hosts = host_names(url)
-    first_h1: str | None = None
+    headings: list[Heading] = []  # the <h1>s that are not the site's name, normalised
     for heading in meta.h1s:
         text = normalize_inline(unescape(heading.text))
         if text.casefold() in site_names or _h1_names_the_site(text, candidates):
             site_names.add(text.casefold())
-        elif first_h1 is None:
-            first_h1 = text
-    h1 = _confirmed_h1(meta, candidates, site_names, hosts)
+        else:
+            headings.append(Heading(text, heading.lead))
+    with_headlines = [(c, _without_site_name(c, site_names, hosts)) for c in candidates]
+    h1 = _confirmed_h1(headings, with_headlines)
     if h1 is not None:
         headline = (_headline_after_kicker(h1.text, candidates, h1.lead)
-                    or _headline_after_lead(h1.text, h1.lead, candidates, site_names, hosts)
+                    or _headline_after_lead(h1.text, h1.lead, with_headlines)
                     or h1.text)
         return _without_site_name(headline, site_names, hosts, loose=False)
     titles = [c for c in candidates if c.casefold() not in site_names]
     if not titles:
-        return first_h1 or (candidates[0] if candidates else "")
+        return headings[0].text if headings else (candidates[0] if candidates else "")
     return _without_site_name(titles[0], site_names, hosts)
