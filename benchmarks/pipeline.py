@@ -67,12 +67,12 @@ class NewswatchPipeline:
 
     def __init__(self, database_url: str) -> None:
         from newswatch.config import CrawlConfig, SourceConfig
-        from newswatch.store import ensure_schema, make_engine, session_factory
-        from newswatch.store_archive import StoreArchive
+        from newswatch.store import ensure_schema, session_factory
+        from newswatch.store_archive import StoreArchive, crawl_engine
         from newswatch.topics import compile_topics, load_topics
         from newswatch.topics.store import sync_topics
 
-        self.engine = make_engine(database_url)
+        self.engine = crawl_engine(database_url, CrawlConfig())  # as ``newswatch crawl``
         if self.engine.dialect.name == "postgresql":
             with self.engine.begin() as connection:  # a fresh archive every run
                 connection.exec_driver_sql("DROP SCHEMA public CASCADE")

@@ -65,7 +65,7 @@ class StoreArchive:
         cls, database_url: str | None, *, crawl_config: CrawlConfig, sources: Sequence[SourceConfig]
     ) -> StoreArchive:
         """An archive with its own engine (for ``scrapy crawl news``); upgrades the schema."""
-        engine = make_engine(resolve_database_url(database_url))
+        engine = crawl_engine(resolve_database_url(database_url), crawl_config)
         ensure_schema(engine)
         return cls(engine, crawl_config=crawl_config, sources=sources, owns_engine=True)
 
@@ -215,6 +215,12 @@ class StoreArchive:
         return self._schedule(first_seen, checks_before + 1, stored_source, now=now)
 
 
+def crawl_engine(url: str, crawl_config: CrawlConfig) -> Engine:
+    """The engine a crawl writes its archive with: commits on PostgreSQL wait for the WAL flush
+    only with ``[crawl] synchronous_commit = true`` (:func:`newswatch.store.make_engine`)."""
+    return make_engine(url, synchronous_commit=crawl_config.synchronous_commit)
+
+
 def _reopen(
     url: str,
     crawl_config: CrawlConfig,
@@ -222,7 +228,7 @@ def _reopen(
     topic_ids: dict[str, int],
 ) -> StoreArchive:
     return StoreArchive(
-        make_engine(url),
+        crawl_engine(url, crawl_config),
         crawl_config=crawl_config,
         sources=sources,
         owns_engine=True,

@@ -179,3 +179,14 @@ def test_starter_topics_file_has_the_ai_investment_topic_in_both_languages() -> 
     assert (topic.name, topic.languages) == ("ai-investment", ("de", "en"))
     for term in ("Stargate", "Rechenzentr*", "invest*", "=KI", "=AI"):
         assert term in topic.query
+
+
+def test_crawl_commits_skip_the_wal_flush_unless_synchronous_commit_is_set(
+    tmp_path: Path,
+) -> None:
+    source = '[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n'
+    assert load_config(write(tmp_path, source)).crawl.synchronous_commit is False
+    chosen = load_config(write(tmp_path, "[crawl]\nsynchronous_commit = true\n" + source))
+    assert chosen.crawl.synchronous_commit is True
+    with pytest.raises(ConfigError, match="synchronous_commit"):
+        load_config(write(tmp_path, '[crawl]\nsynchronous_commit = "off"\n' + source))

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 
 from newswatch.store.engine import (
     DEFAULT_DATABASE_URL,
@@ -80,9 +80,9 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(sqlite_url: st
     engine.dispose()
 
 
-def connect_params(url: str) -> dict[str, Any]:
-    """The keyword arguments newswatch's engine hands to psycopg for ``url``."""
-    engine = make_engine(url)
+def connect_params(url: str, **options: Any) -> dict[str, Any]:
+    """The keyword arguments newswatch's engine (made with ``options``) hands to psycopg."""
+    engine = make_engine(url, **options)
     seen: dict[str, Any] = {}
 
     @event.listens_for(engine, "do_connect")
@@ -101,3 +101,28 @@ def test_postgres_connections_time_out_unless_the_url_says_otherwise() -> None:
         connect_params("postgresql://nw@127.0.0.1:9/news?connect_timeout=3")["connect_timeout"]
         == "3"
     )
+
+
+def test_postgres_commits_wait_for_the_disk_unless_the_engine_says_otherwise() -> None:
+    assert "options" not in connect_params("postgresql://nw@127.0.0.1:9/news")
+    relaxed = connect_params("postgresql://nw@127.0.0.1:9/news", synchronous_commit=False)
+    assert relaxed["options"] == "-c synchronous_commit=off"
+    assert relaxed["connect_timeout"] == 10
+
+
+@pytest.mark.postgres
+def test_a_crawl_writes_postgres_without_waiting_for_the_wal_flush_unless_configured(
+    postgres_url: str,
+) -> None:
+    from newswatch.config import CrawlConfig
+    from newswatch.store_archive import crawl_engine
+
+    def setting(engine: Engine) -> str:
+        with engine.connect() as conn:
+            value = str(conn.execute(text("SHOW synchronous_commit")).scalar())
+        engine.dispose()
+        return value
+
+    assert setting(crawl_engine(postgres_url, CrawlConfig())) == "off"
+    assert setting(crawl_engine(postgres_url, CrawlConfig(synchronous_commit=True))) == "on"
+    assert setting(make_engine(postgres_url)) == "on"  # readers, migrations, the CLI

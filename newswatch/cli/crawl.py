@@ -153,7 +153,7 @@ def crawl(
     several sharing one frontier; see docs/deployment.md."""
     from newswatch import store
     from newswatch.runner import CrawlResult, format_summary, run_crawl
-    from newswatch.store_archive import StoreArchive
+    from newswatch.store_archive import StoreArchive, crawl_engine
     from newswatch.topics.store import sync_topics
 
     config = _load(sources_path)
@@ -176,7 +176,7 @@ def crawl(
         _fail("--only-topics needs topics: give --topics PATH or write ./topics.toml", EXIT_USAGE)
     try:
         url = store.resolve_database_url(db_url)
-        engine = store.make_engine(url)
+        engine = crawl_engine(url, crawl_config)
     except store.StoreError as exc:
         _fail(str(exc), EXIT_DATABASE)
     safe = store.safe_url(url)

@@ -88,12 +88,20 @@ def parse_database_url(url: str | URL) -> URL:
 
 
 def make_engine(
-    url: str | URL, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kwargs: Any
+    url: str | URL,
+    *,
+    sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+    synchronous_commit: bool = True,
+    **kwargs: Any,
 ) -> Engine:
     """An engine for ``url`` with newswatch's connection settings (see module docstring).
 
     ``sqlite_busy_timeout_ms``: how long an SQLite writer waits for another writer's lock.
-    Other keyword arguments go to :func:`sqlalchemy.create_engine`.
+    ``synchronous_commit=False``: PostgreSQL sessions run with ``synchronous_commit = off``
+    (a commit returns before its WAL record is flushed to disk; a crash of the server or the
+    machine, not of newswatch, can lose the last fraction of a second of commits, never half
+    of one). SQLite connections always run ``synchronous = NORMAL`` in WAL mode, the same
+    trade. Other keyword arguments go to :func:`sqlalchemy.create_engine`.
     """
     parsed = parse_database_url(url)
     try:
@@ -105,6 +113,10 @@ def make_engine(
             kwargs.setdefault("connect_args", {}).setdefault(
                 "connect_timeout", POSTGRES_CONNECT_TIMEOUT_S
             )
+        if not synchronous_commit:
+            connect_args = kwargs.setdefault("connect_args", {})
+            options = connect_args.get("options", "")
+            connect_args["options"] = f"{options} -c synchronous_commit=off".strip()
         return create_engine(parsed, pool_pre_ping=True, **kwargs)
     except (NoSuchModuleError, ImportError):
         raise BadDatabaseURL(
