@@ -122,6 +122,13 @@ def run_crawl(
         topics=topics,
         only_topics=only_topics,
     )
+    ended: list[bool] = []  # stays empty if a signal stops the reactor before the crawl ends
+
+    def note_end(outcome: Any) -> Any:
+        ended.append(True)
+        return outcome
+
+    deferred.addBoth(note_end)
     deferred.addErrback(lambda failure: failures.append(failure.getErrorMessage()))
     ticker = _start_progress(crawler) if progress else None
     process.start()
@@ -133,17 +140,36 @@ def run_crawl(
     stats = dict(crawler.stats.get_stats()) if crawler.stats is not None else {}
     counters = summarise(stats)
     reason = stats.get("finish_reason")
-    if failures or reason is None:
-        status, error = "failed", (failures[0] if failures else "crawl did not start")
-    elif reason == "shutdown":
-        status, error = "interrupted", "stopped by signal"
-    elif reason != "finished":
-        status, error = "failed", f"crawl ended early: {reason}"
-    elif counters["errors"].get("store"):
-        status, error = "failed", f"{counters['errors']['store']} archive write(s) failed"
-    else:
-        status, error = "finished", None
+    status, error = crawl_outcome(
+        failures=failures,
+        finish_reason=reason,
+        crawl_ended=bool(ended),
+        store_errors=int(counters["errors"].get("store", 0)),
+    )
     return CrawlResult(status, counters, reason, error, stats)
+
+
+def crawl_outcome(
+    *, failures: Sequence[str], finish_reason: str | None, crawl_ended: bool, store_errors: int
+) -> tuple[str, str | None]:
+    """(status, error) of a crawl that has returned from the reactor.
+
+    A crawl whose deferred never fired was stopped by SIGINT/SIGTERM: Scrapy stops the reactor
+    without closing a spider whose engine had not started yet, so no finish reason is
+    recorded; that is an interruption like any other, not a failure."""
+    if failures:
+        return "failed", failures[0]
+    if finish_reason is None:
+        if not crawl_ended:
+            return "interrupted", "stopped by signal before the crawl started"
+        return "failed", "crawl did not start"
+    if finish_reason == "shutdown":
+        return "interrupted", "stopped by signal"
+    if finish_reason != "finished":
+        return "failed", f"crawl ended early: {finish_reason}"
+    if store_errors:
+        return "failed", f"{store_errors} archive write(s) failed"
+    return "finished", None
 
 
 def _start_progress(crawler: Any) -> Any:
