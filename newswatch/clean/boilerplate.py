@@ -24,6 +24,8 @@ def _strip_trailing(paragraph: str, rules: Sequence[Rule], lowered: str | None =
         if rule.action is Action.STRIP:
             offset = max(0, len(paragraph) - STRIP_TAIL_CHARS)
             if rule.folded is not None and lowered is not None:
+                if not rule.may_occur_in(lowered):
+                    continue
                 match = rule.folded.search(lowered, offset)
             else:
                 match = rule.compiled.search(paragraph, offset)

@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
+from newswatch.clean.prefilter import required_literals, starts_anchored
+
 
 class Action(Enum):
     DROP = "drop"
@@ -45,18 +47,39 @@ class Rule:
     #: case-sensitively, so this is 2-3 times faster. None when the rule is case-sensitive or
     #: its pattern has an upper-case literal (a lower-cased text could never match it).
     folded: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    #: Strings one of which every match of ``folded`` contains (see
+    #: :mod:`newswatch.clean.prefilter`): a paragraph without any is not searched. None when
+    #: there is no ``folded`` pattern, no such set, or the pattern is anchored at the start
+    #: (the search then tries one position only, cheaper than the test).
+    required: frozenset[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "compiled", re.compile(self.pattern, self.flags))
         folded = None
+        required = None
         if self.flags & re.IGNORECASE and not _has_upper_case_literal(self.pattern):
-            folded = re.compile(self.pattern, self.flags & ~re.IGNORECASE)
+            flags = self.flags & ~re.IGNORECASE
+            folded = re.compile(self.pattern, flags)
+            if not starts_anchored(self.pattern, flags):
+                required = required_literals(self.pattern, flags)
         object.__setattr__(self, "folded", folded)
+        object.__setattr__(self, "required", required)
+
+    def may_occur_in(self, lowered: str) -> bool:
+        """False when ``lowered`` (a lower-cased text) lacks every string the pattern needs,
+        so that it cannot match; True otherwise (a search must tell)."""
+        required = self.required
+        if required is None:
+            return True
+        for text in required:  # noqa: SIM110 (a loop: any() with a generator costs more)
+            if text in lowered:
+                return True
+        return False
 
     def matches(self, paragraph: str, lowered: str) -> bool:
         """Whether the pattern occurs in ``paragraph``; ``lowered`` is ``paragraph.lower()``."""
         if self.folded is not None:
-            return self.folded.search(lowered) is not None
+            return self.may_occur_in(lowered) and self.folded.search(lowered) is not None
         return self.compiled.search(paragraph) is not None
 
 
