@@ -15,6 +15,7 @@ future Python adds) requires nothing, which only makes the test weaker, never wr
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from collections.abc import Sequence
@@ -42,9 +43,8 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     ``MIN_LITERAL_CHARS`` characters are returned."""
     if _sre_parse is None or flags & re.IGNORECASE:
         return None
-    try:
-        parsed = _sre_parse.parse(pattern, flags)
-    except (re.error, RecursionError):
+    parsed = _parsed(pattern, flags)
+    if parsed is None:
         return None
     if parsed.state.flags & re.IGNORECASE:  # (?i) at the start of the pattern
         return None
@@ -60,11 +60,8 @@ def starts_anchored(pattern: str, flags: int = 0) -> bool:
     """Whether ``pattern`` can only match at the start of the text (``^`` or ``\\A`` first,
     without MULTILINE): the regex engine then tries one position only, and a prefilter would
     cost more than the search."""
-    if _sre_parse is None:
-        return False
-    try:
-        parsed = _sre_parse.parse(pattern, flags)
-    except (re.error, RecursionError):
+    parsed = _parsed(pattern, flags)
+    if parsed is None:
         return False
     items = list(parsed)
     if not items:
@@ -75,6 +72,17 @@ def starts_anchored(pattern: str, flags: int = 0) -> bool:
     return bool(
         op is _c.AT and argument is _c.AT_BEGINNING and not parsed.state.flags & re.MULTILINE
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(pattern: str, flags: int) -> Any:
+    """The parse tree of ``pattern`` (shared by the two questions asked of each rule), or None."""
+    if _sre_parse is None:
+        return None
+    try:
+        return _sre_parse.parse(pattern, flags)
+    except (re.error, RecursionError):
+        return None
 
 
 def _best(candidates: Sequence[frozenset[str]]) -> Requirement:
