@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -66,6 +68,29 @@ def test_ensure_schema_upgrades_an_older_database(engine: Engine) -> None:
     migrate.upgrade(engine, "0001")
     migrate.ensure_schema(engine)
     assert migrate.current(engine) == migrate.head()
+
+
+def test_the_head_revision_constant_is_the_newest_migration_script() -> None:
+    # a new migration must move HEAD_REVISION too, or every crawl would take the slow path
+    assert migrate.head() == migrate.HEAD_REVISION
+
+
+def test_a_database_at_head_is_checked_without_importing_alembic(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    code = (
+        "import sys\n"
+        "from newswatch.store import ensure_schema, make_engine\n"
+        f"engine = make_engine({db_url!r})\n"
+        "ensure_schema(engine)\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"
 
 
 def test_database_from_newer_code_is_refused_with_a_clear_message(engine: Engine) -> None:
