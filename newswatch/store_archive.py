@@ -98,10 +98,19 @@ class StoreArchive:
 
     def remember_seen(self, url: str, *, source_name: str, seen_at: datetime) -> None:
         with self.sessions() as session:
+            source_id = self._source_id(session, source_name, seen_at)
             remember_seen_url(
-                session, url, source_name=source_name, seen_at=seen_at, reason="off_topic"
+                session, url, source_id=source_id, seen_at=seen_at, reason="off_topic"
             )
             session.commit()
+
+    def _source_id(self, session: Session, name: str, now: datetime) -> int:
+        """The id of source ``name``, looked up (or created, committed) once per archive;
+        ``ensure_source`` retries when a page worker of the same crawl creates it first."""
+        source_id = self._source_ids.get(name)
+        if source_id is None:
+            source_id = self._source_ids[name] = ensure_source(session, name, now)
+        return source_id
 
     def save(
         self,
@@ -116,10 +125,7 @@ class StoreArchive:
             else None
         )
         with self.sessions() as session:
-            source_id = self._source_ids.get(page.source_name)
-            if source_id is None:
-                source_id = ensure_source(session, page.source_name, page.fetched_at)
-                self._source_ids[page.source_name] = source_id
+            source_id = self._source_id(session, page.source_name, page.fetched_at)
             outcome = save_article(
                 session,
                 article,

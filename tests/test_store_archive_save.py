@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, insert, select
 
 from newswatch.config import CrawlConfig, SourceConfig
 from newswatch.pages import FetchedPage
@@ -67,3 +67,43 @@ def test_when_the_topic_matches_cannot_be_written_the_version_is_not_stored_eith
 
     assert count(archive, models.ArticleVersion) == 0
     assert count(archive, models.Article) == 0
+
+
+def _another_worker_creates_the_source_first(archive: StoreArchive, db_url: str) -> None:
+    """Just before this archive inserts the source row, a second page worker of the same crawl
+    (its own connection) inserts and commits it: the race of a new source's first pages."""
+    other = make_engine(db_url)
+    done: list[bool] = []
+
+    def insert_first(conn: object, cursor: object, statement: str, *_: object) -> None:
+        if not done and statement.lstrip().upper().startswith("INSERT INTO SOURCES"):
+            done.append(True)
+            with other.begin() as connection:
+                connection.execute(
+                    insert(models.Source).values(
+                        name=SOURCE.name, domains=[], config={},
+                        created_at=FETCHED_AT, updated_at=FETCHED_AT,
+                    )
+                )
+            other.dispose()
+
+    event.listen(archive.engine, "before_cursor_execute", insert_first)
+
+
+@pytest.mark.parametrize("first_write", ["save", "remember_seen"])
+def test_a_source_another_worker_creates_at_the_same_moment_is_no_error(
+    archive: StoreArchive, db_url: str, first_write: str
+) -> None:
+    _another_worker_creates_the_source_first(archive, db_url)
+
+    if first_write == "save":
+        assert archive.save(german_article(), page()) == "new"
+    else:
+        archive.remember_seen(
+            "https://www.tagesschau.de/haushalt.html", source_name=SOURCE.name, seen_at=FETCHED_AT
+        )
+
+    with archive.sessions() as session:
+        (source_id,) = session.scalars(select(models.Source.id)).all()  # one row, the other's
+        seen = [row.source_id for row in session.scalars(select(models.SeenUrl))]
+    assert seen == ([] if first_write == "save" else [source_id])

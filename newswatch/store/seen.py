@@ -13,14 +13,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from newswatch.store import models
-from newswatch.store.save import _source_id
 
 
 def remember_seen_url(
-    session: Session, url: str, *, source_name: str | None, seen_at: datetime, reason: str
+    session: Session,
+    url: str,
+    *,
+    source_id: int | None,
+    seen_at: datetime,
+    reason: str,
 ) -> None:
-    """Record (or refresh ``last_seen_at`` of) one not-archived URL; only flushes."""
-    source_id = _source_id(session, source_name, seen_at) if source_name else None
+    """Record (or refresh ``last_seen_at`` of) one not-archived URL; only flushes.
+    ``source_id``: the source's row (:func:`newswatch.store.ensure_source`), if any."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(models.SeenUrl).values(
         url=url, source_id=source_id, reason=reason, first_seen_at=seen_at, last_seen_at=seen_at
