@@ -49,7 +49,7 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     if parsed.state.flags & re.IGNORECASE:  # (?i) at the start of the pattern
         return None
     found = _sequence(list(parsed))
-    if found is None or not found or len(found) > MAX_LITERALS:
+    if not found or len(found) > MAX_LITERALS:
         return None
     if min(len(text) for text in found) < MIN_LITERAL_CHARS:
         return None
