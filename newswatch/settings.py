@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 from newswatch.config import CrawlConfig
 
 _DEFAULTS = CrawlConfig()
@@ -59,6 +61,29 @@ CONCURRENT_ITEMS = 4
 # --- misc -------------------------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+#: Switched off above and left out of Scrapy's base component lists, because Scrapy imports
+#: every component named there (even one set to None) before it can find out that it is off:
+#: the remote control imports aiohttp when that is installed (90 ms), the cookies middleware
+#: tldextract (50 ms), each crawl's start-up.
+NOT_LOADED = frozenset(
+    {
+        "scrapy.extensions.remote_control.RemoteControl",
+        "scrapy.extensions.telnet.TelnetConsole",
+        "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+        "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
+    }
+)
+EXTENSIONS_BASE = {
+    path: order
+    for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if path not in NOT_LOADED
+}
+DOWNLOADER_MIDDLEWARES_BASE = {
+    path: order
+    for path, order in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
+    if path not in NOT_LOADED
+}
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
