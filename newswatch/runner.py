@@ -46,9 +46,11 @@ def summarise(stats: Mapping[str, Any]) -> dict[str, Any]:
         if key.startswith("newswatch/skipped/"):
             skipped[key.removeprefix("newswatch/skipped/")] = int(value)
         elif key.startswith("newswatch/errors/"):
-            errors[key.removeprefix("newswatch/errors/")] = int(value)
+            kind = key.removeprefix("newswatch/errors/")
+            errors[kind] = errors.get(kind, 0) + int(value)
         elif key.startswith("spider_exceptions/"):
-            errors["spider_" + key.removeprefix("spider_exceptions/")] = int(value)
+            kind = "spider_" + key.removeprefix("spider_exceptions/")
+            errors[kind] = errors.get(kind, 0) + int(value)
     if stats.get("robotstxt/forbidden") and "robots" not in skipped:
         skipped["robots"] = int(stats["robotstxt/forbidden"])
     counters["skipped"] = dict(sorted(skipped.items()))

@@ -185,6 +185,7 @@ def test_literal_addresses_are_refused_exactly_when_they_are_not_global(
             st.sampled_from(["newswatch/new", "newswatch/pages", "downloader/request_count"]),
             st.builds(lambda k: f"newswatch/errors/{k}", st.text(min_size=1, max_size=10)),
             st.builds(lambda k: f"newswatch/skipped/{k}", st.text(min_size=1, max_size=10)),
+            st.builds(lambda k: f"spider_exceptions/{k}", st.text(max_size=10)),
             st.text(max_size=20),
         ),
         st.integers(min_value=0, max_value=10**9),
@@ -193,7 +194,9 @@ def test_literal_addresses_are_refused_exactly_when_they_are_not_global(
 )
 def test_run_counters_summarise_any_stats_and_print_on_one_line(stats: dict[str, int]) -> None:
     counters = summarise(stats)
-    errors = {k: v for k, v in stats.items() if k.startswith("newswatch/errors/")}
+    errors = {
+        k: v for k, v in stats.items() if k.startswith(("newswatch/errors/", "spider_exceptions/"))
+    }
     assert sum(counters["errors"].values()) == sum(errors.values())
     line = format_summary(counters)
     assume("\n" not in "".join(stats))
