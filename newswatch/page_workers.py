@@ -3,8 +3,17 @@
 Scrapy runs downloads, scheduling and item pipelines on one thread. Extracting and storing an
 article costs more CPU than downloading it, so with a single thread the crawl waits for the
 pipeline. :class:`PageWorkers` runs :class:`newswatch.processing.PageProcessor` in worker
-processes (``spawn``: nothing of the crawl process, such as its run lock or its database
-connections, is inherited) and hands each item's :class:`PageOutcome` back to the reactor.
+processes and hands each item's :class:`PageOutcome` back to the reactor.
+
+- Workers start only when they pay: starting them costs each about half a second of CPU (the
+  imports of extraction and storage), which a site of a few hundred small pages never earns
+  back. The pipeline processes pages in the crawl process and asks :class:`WorthStarting`
+  whether the pages waiting would keep it busier than starting workers costs; once they
+  would, it calls :meth:`PageWorkers.start` and hands pages to the workers as soon as one is
+  ready. Workers that never got a page are stopped at once when the crawl ends.
+- Workers are forked from a fork server (``forkserver``; ``spawn`` where there is none), so
+  nothing of the crawl process, such as its run lock, its threads or its database
+  connections, is inherited, and a worker does not run the crawl's main module again.
 
 - Two items per worker are in flight (the one it works on and the next); the others wait in the
   crawl process, and Scrapy's scraper slot holds back downloads when too many wait. A worker
@@ -14,7 +23,8 @@ connections, is inherited) and hands each item's :class:`PageOutcome` back to th
   it are not, and the crawl goes on.
 - Workers ignore SIGINT and SIGTERM: the crawl process decides when to stop, finishes the items
   in flight and then shuts the workers down. If the crawl process is killed, its workers die
-  with it (Linux: ``PR_SET_PDEATHSIG``; elsewhere they notice within a second). Each article is
+  with it (Linux: ``PR_SET_PDEATHSIG`` on the fork server, which exits with the crawl process;
+  and everywhere a thread that checks every second that the crawl process is alive). Each article is
   written in its own transaction, so a kill never leaves half an article.
 - Log records emitted in a worker while it processes an item travel back with the outcome and
   are logged in the crawl process, so they end up in the crawl's log like any other.
@@ -32,7 +42,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from newswatch.archive import CrawlArchive
@@ -58,6 +68,47 @@ class WorkerSpec:
 #: Items handed to each worker at a time: one it works on and the next, ready to start (with
 #: only one, a worker waits for the busy crawl process between two pages).
 IN_FLIGHT_PER_WORKER = 2
+
+#: Seconds of processing in the crawl process that starting the workers is worth: above this
+#: much waiting work they start. Starting them costs about half a second of CPU each and,
+#: on a site of small pages, competes with the crawl for the CPUs it needs itself: 300
+#: generated pages crawl fastest without workers, 5,000 with them (docs/performance.md).
+WORTH_STARTING_SECONDS = 2.0
+
+
+class WorthStarting:
+    """Decides when starting page workers pays (plain arithmetic, no processes).
+
+    The crawl process reports how long each page took it (:meth:`observe`) and asks with the
+    number of pages still waiting (:meth:`now`): workers are worth starting once the waiting
+    pages, at the typical time a page takes, would keep the crawl process busy for
+    ``worth_seconds`` or more. The first pages are not typical (the first extraction and the
+    first write warm caches up), so the first ``warm_up`` observations are not counted."""
+
+    def __init__(self, worth_seconds: float = WORTH_STARTING_SECONDS, *, warm_up: int = 2) -> None:
+        self.worth_seconds = worth_seconds
+        self.warm_up = warm_up
+        self._seen = 0
+        self._typical: float | None = None
+
+    def observe(self, seconds: float) -> None:
+        self._seen += 1
+        if self._seen <= self.warm_up:
+            return
+        if self._typical is None:
+            self._typical = seconds
+        else:  # a moving average: the typical page of the last twenty or so
+            self._typical += (seconds - self._typical) / 8
+
+    @property
+    def typical_seconds(self) -> float | None:
+        return self._typical
+
+    def now(self, waiting: int) -> bool:
+        if self.worth_seconds <= 0:  # always worth it
+            return True
+        return self._typical is not None and self._typical * waiting >= self.worth_seconds
+
 
 #: Most page workers chosen automatically (each holds an extractor and a database connection,
 #: about 100 MB; beyond a few, an SQLite archive's single writer lock is the limit).
@@ -94,14 +145,36 @@ class PageWorkers:
         #: one worker for items whose first worker died, run one at a time (started on demand)
         self._retry_executor: ProcessPoolExecutor | None = None
         self._retry_turn: asyncio.Lock | None = None
+        #: one future per worker, done when that worker has started (see :meth:`start`)
+        self._starting: list[Future[int]] = []
+        self._items_sent = False
 
     def _start(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=_context(),
             initializer=_start_worker,
             initargs=(self.spec, os.getpid(), self.work),
         )
+
+    def start(self) -> None:
+        """Start the workers now, without waiting for them (idempotent). Until :attr:`ready`,
+        a caller that does not want to wait processes items itself."""
+        if not self._starting:
+            self._starting = [self._executor.submit(_started) for _ in range(self.workers)]
+
+    @property
+    def ready(self) -> bool:
+        """True once a worker has started and can take items."""
+        return any(f.done() and not f.cancelled() and f.exception() is None for f in self._starting)
+
+    @property
+    def failed(self) -> BaseException | None:
+        """Why the workers could not start, once every one of them has failed to."""
+        if not self._starting or not all(f.done() for f in self._starting):
+            return None
+        errors = [None if f.cancelled() else f.exception() for f in self._starting]
+        return errors[0] if all(errors) else None
 
     async def process(self, item: CrawlItem) -> PageOutcome:
         """Process ``item`` in a worker; never raises (a failure is an outcome).
@@ -114,6 +187,7 @@ class PageWorkers:
             self._retry_turn = asyncio.Lock()
         async with self._slots:
             executor = self._executor
+            self._items_sent = True
             try:
                 return await asyncio.wrap_future(executor.submit(_process, item))
             except Exception:  # BrokenProcessPool: a worker died (or could not start)
@@ -132,10 +206,37 @@ class PageWorkers:
                 return _worker_died(item, exc)
 
     def close(self) -> None:
-        """Stop the workers once the items in flight are done."""
-        self._executor.shutdown(wait=True)
+        """Stop the workers once the items in flight are done; workers that never got an
+        item are stopped at once, even if they are still starting."""
+        if not self._items_sent:
+            _stop_now(self._executor)
+        else:
+            self._executor.shutdown(wait=True)
         if self._retry_executor is not None:
             self._retry_executor.shutdown(wait=True)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork server where the platform has one, else spawn. Never plain fork: the crawl process
+    has threads, a reactor and database connections that a child must not inherit."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        # Only the package, not the extraction code: the fork server would import it before
+        # it answers, and the caller (the crawl's event loop) waits for that answer. Naming a
+        # module also passes the crawl's sys.path on to the server.
+        context.set_forkserver_preload(["newswatch"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _stop_now(executor: ProcessPoolExecutor) -> None:
+    """Shut ``executor`` down without waiting for workers that are still starting (they hold
+    no item, so nothing is lost)."""
+    processes = list(getattr(executor, "_processes", {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
 
 
 def _worker_died(item: CrawlItem, error: BaseException) -> PageOutcome:
@@ -162,12 +263,12 @@ class _Collect(logging.Handler):
         _records.append(record)
 
 
-def _start_worker(spec: WorkerSpec, parent_pid: int, work: Work | None) -> None:
+def _start_worker(spec: WorkerSpec, crawl_pid: int, work: Work | None) -> None:
     """Worker initializer: signals, parent watch, logging, and the processor."""
     global _processor, _work
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _die_with_parent(parent_pid)
+    _die_with_parent(crawl_pid)
     root = logging.getLogger()
     root.handlers[:] = [_Collect(logging.INFO)]
     root.setLevel(logging.INFO)
@@ -177,22 +278,40 @@ def _start_worker(spec: WorkerSpec, parent_pid: int, work: Work | None) -> None:
     _work = work
 
 
-def _die_with_parent(parent_pid: int) -> None:
+def _started() -> int:
+    return os.getpid()
+
+
+def _die_with_parent(crawl_pid: int) -> None:
+    """Exit when the crawl process ``crawl_pid`` is gone: at once when the parent (the crawl
+    process, or the fork server, which exits with it) dies, on Linux; and within a second
+    everywhere."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent_pid:  # the parent died before the line above
+    parent = os.getppid()
+    if not _alive(crawl_pid):  # died before the lines above
         os._exit(1)
 
     def watch() -> None:
-        while os.getppid() == parent_pid:
+        while _alive(crawl_pid) and os.getppid() == parent:
             time.sleep(1.0)
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, but another user's: not ours any more
+        return False
+    return True
 
 
 def _process(item: CrawlItem) -> PageOutcome:

@@ -3,14 +3,18 @@
 Each item (a fetched page, a 304, a 404/410) goes to :class:`newswatch.processing.PageProcessor`
 — in this process, or in page worker processes (:mod:`newswatch.page_workers`) when the archive
 can be opened again from another process and ``[crawl] page_workers`` asks for them (by
-default: one per CPU beyond the first, but two on two CPUs, at most four). The outcome's
-counters go to the crawl stats (``newswatch/new``, ``newswatch/errors/store``, …) and its
-records to the crawl log.
+default: one per CPU beyond the first, but two on two CPUs, at most four). Workers start only
+once the pages waiting are worth it (:class:`newswatch.page_workers.WorthStarting`: a site of a
+few hundred small pages is crawled fastest without them); until then, and until one is ready,
+items are processed in the crawl process (counted as ``newswatch/in_crawl_process``). The
+outcome's counters go to the crawl stats (``newswatch/new``, ``newswatch/errors/store``, …) and
+its records to the crawl log.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Coroutine
 from typing import Any, Self
 
@@ -18,9 +22,11 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 
-from newswatch.page_workers import PageWorkers, WorkerSpec, default_worker_count
+from newswatch.page_workers import PageWorkers, WorkerSpec, WorthStarting, default_worker_count
 from newswatch.pages import FetchedPage, Gone, NotModified
 from newswatch.processing import CrawlItem, PageOutcome, PageProcessor
+
+logger = logging.getLogger(__name__)
 
 #: Scrapy setting: page worker processes; -1 (the default) lets the machine decide.
 PAGE_WORKERS_SETTING = "NEWSWATCH_PAGE_WORKERS"
@@ -30,11 +36,17 @@ class ArticlePipeline:
     """Process each item and count what happened; one bad page never stops the crawl."""
 
     def __init__(
-        self, processor: PageProcessor, stats: StatsCollector, *, workers: PageWorkers | None = None
+        self,
+        processor: PageProcessor,
+        stats: StatsCollector,
+        *,
+        workers: PageWorkers | None = None,
+        worth_starting: WorthStarting | None = None,
     ) -> None:
         self.processor = processor
         self.stats = stats
         self.workers = workers
+        self.worth_starting = worth_starting or WorthStarting()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -48,22 +60,56 @@ class ArticlePipeline:
             topics=tuple(getattr(spider, "topics", ())),
             only_topics=bool(getattr(spider, "only_topics", False)),
         )
-        return cls(processor, crawler.stats, workers=_workers_for(crawler, processor))
+        # A worker on the shared frontier cannot see the queue's length in its own stats (the
+        # other workers fill it), and a frontier is there for big crawls: workers at once.
+        shared = crawler.settings.getbool("NEWSWATCH_SHARED_FRONTIER")
+        return cls(
+            processor,
+            crawler.stats,
+            workers=_workers_for(crawler, processor),
+            worth_starting=WorthStarting(0.0, warm_up=0) if shared else None,
+        )
 
     def process_item(self, item: Any, spider: Any = None) -> Coroutine[Any, Any, None] | None:
         if not isinstance(item, FetchedPage | NotModified | Gone):
             return None
-        if self.workers is None:
-            _record(self.processor.process(item), self.stats)
-            return None
-        return self._in_worker(self.workers, item)
+        workers = self.workers
+        if workers is not None:
+            if workers.ready:
+                return self._in_worker(workers, item)
+            if workers.failed is not None:
+                self._give_up_workers(workers, workers.failed)
+            elif self.worth_starting.now(_waiting(self.stats)):
+                workers.start()
+        self.stats.inc_value("newswatch/in_crawl_process")
+        started = time.perf_counter()
+        outcome = self.processor.process(item)
+        self.worth_starting.observe(time.perf_counter() - started)
+        _record(outcome, self.stats)
+        return None
 
     async def _in_worker(self, workers: PageWorkers, item: CrawlItem) -> None:
         _record(await workers.process(item), self.stats)
 
+    def _give_up_workers(self, workers: PageWorkers, error: BaseException) -> None:
+        logger.warning(
+            "Page workers could not start (%s: %s); pages are processed in the crawl process",
+            type(error).__name__,
+            error,
+        )
+        workers.close()
+        self.workers = None
+
     def close_spider(self, spider: Any = None) -> None:
         if self.workers is not None:
             self.workers.close()
+
+
+def _waiting(stats: StatsCollector) -> int:
+    """Requests scheduled but not yet sent: about the pages still to process."""
+    enqueued = int(stats.get_value("scheduler/enqueued", 0))
+    dequeued = int(stats.get_value("scheduler/dequeued", 0))
+    return max(0, enqueued - dequeued)
 
 
 def _record(outcome: PageOutcome, stats: StatsCollector) -> None:

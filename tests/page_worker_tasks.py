@@ -28,3 +28,13 @@ def report_pid_then_hang(item: CrawlItem) -> PageOutcome:
     Path(item.url.removeprefix("file://")).write_text(str(os.getpid()))
     while True:
         time.sleep(0.1)
+
+
+def open_archive_slowly() -> object:
+    """An archive opener that takes a minute: a worker that is still starting."""
+    time.sleep(60)
+    raise RuntimeError("not reached in the tests")
+
+
+def open_archive_and_fail() -> object:
+    raise OSError("the archive is on a disk that is gone")

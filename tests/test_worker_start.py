@@ -1,0 +1,246 @@
+"""When page workers start: only once the waiting pages are worth it, and never in the way.
+
+Starting a worker costs about half a second of CPU (its imports). On a site of a few hundred
+small pages that is never earned back, so the crawl process handles them itself; on a big
+site the workers start once the pages waiting would keep the crawl process busy for longer
+than :data:`WORTH_STARTING_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from newswatch.config import SourceConfig
+from newswatch.page_workers import (
+    WORTH_STARTING_SECONDS,
+    PageWorkers,
+    WorkerSpec,
+    WorthStarting,
+)
+from newswatch.pages import FetchedPage
+from newswatch.pipelines import ArticlePipeline
+from newswatch.processing import CrawlItem, PageOutcome
+from newswatch.spiders.news import NewsSpider
+from tests import page_worker_tasks
+from tests.crawl_fakes import MemoryArchive
+from tests.crawl_site import article_html
+from tests.test_page_workers import store_archive
+
+SOURCE = SourceConfig(name="heise", language="de", domains=("heise.de",))
+NOW = datetime(2025, 1, 22, 9, 0, tzinfo=UTC)
+
+
+def observed(*seconds: float, worth: float = 2.0, warm_up: int = 2) -> WorthStarting:
+    decision = WorthStarting(worth, warm_up=warm_up)
+    for value in seconds:
+        decision.observe(value)
+    return decision
+
+
+# --- the decision ---------------------------------------------------------------------------
+
+
+def test_nothing_is_worth_starting_before_a_page_has_been_timed() -> None:
+    assert not WorthStarting().now(waiting=1_000_000)
+
+
+def test_the_first_pages_do_not_count_because_they_warm_caches_up() -> None:
+    decision = observed(0.9, 0.5)  # first extraction, first write: slow
+    assert decision.typical_seconds is None
+    assert not decision.now(waiting=100)
+
+
+def test_a_few_hundred_small_pages_are_not_worth_starting_workers() -> None:
+    decision = observed(0.9, 0.5, *[0.004] * 20, worth=WORTH_STARTING_SECONDS)
+    assert not decision.now(waiting=300)
+
+
+def test_thousands_of_pages_waiting_are_worth_starting_workers() -> None:
+    decision = observed(0.9, 0.5, *[0.004] * 20, worth=WORTH_STARTING_SECONDS)
+    assert decision.now(waiting=5_000)
+
+
+def test_heavy_pages_are_worth_it_sooner() -> None:
+    decision = observed(0.9, 0.5, *[0.02] * 20, worth=WORTH_STARTING_SECONDS)
+    assert decision.now(waiting=300)
+
+
+def test_the_typical_time_follows_the_pages_as_they_change() -> None:
+    decision = observed(0.9, 0.5, *[0.05] * 5, *[0.004] * 60)
+    assert decision.typical_seconds is not None
+    assert decision.typical_seconds < 0.005
+
+
+def test_a_threshold_of_zero_starts_workers_at_once() -> None:
+    assert WorthStarting(0.0, warm_up=0).now(waiting=0)
+
+
+# --- the pipeline with workers that are not (yet) there ---------------------------------------
+
+
+class FakeWorkers:
+    """Stands in for PageWorkers: records what the pipeline asks of it."""
+
+    def __init__(self, *, ready_after_start: bool = True, failure: Exception | None = None):
+        self.started = False
+        self.closed = False
+        self.processed: list[str] = []
+        self.ready_after_start = ready_after_start
+        self.failure = failure
+
+    def start(self) -> None:
+        self.started = True
+
+    @property
+    def ready(self) -> bool:
+        return self.started and self.ready_after_start and self.failure is None
+
+    @property
+    def failed(self) -> BaseException | None:
+        return self.failure if self.started else None
+
+    async def process(self, item: CrawlItem) -> PageOutcome:
+        self.processed.append(item.url)
+        outcome = PageOutcome()
+        outcome.count("new")
+        return outcome
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def pipeline_with(
+    workers: FakeWorkers, decision: WorthStarting, archive: MemoryArchive
+) -> tuple[ArticlePipeline, NewsSpider]:
+    crawler = get_crawler(NewsSpider, {})
+    spider = crawler._create_spider(sources=[SOURCE], archive=archive)
+    assert isinstance(spider, NewsSpider)
+    crawler.spider = spider
+    pipeline = ArticlePipeline.from_crawler(crawler)
+    pipeline.workers = workers  # type: ignore[assignment]
+    pipeline.worth_starting = decision
+    return pipeline, spider
+
+
+def page(n: int) -> FetchedPage:
+    return FetchedPage(
+        url=f"https://www.heise.de/news/{n}.html",
+        source_name="heise",
+        body=article_html(f"Artikel {n}"),
+        fetched_at=NOW,
+    )
+
+
+def feed(pipeline: ArticlePipeline, *items: FetchedPage) -> None:
+    for item in items:
+        pending = pipeline.process_item(item)
+        if pending is not None:
+            asyncio.run(pending)
+
+
+def set_waiting(spider: NewsSpider, waiting: int) -> None:
+    assert spider.crawler.stats is not None
+    spider.crawler.stats.set_value("scheduler/enqueued", waiting)
+    spider.crawler.stats.set_value("scheduler/dequeued", 0)
+
+
+def test_a_small_crawl_is_processed_in_the_crawl_process_without_starting_workers() -> None:
+    archive, workers = MemoryArchive(), FakeWorkers()
+    pipeline, spider = pipeline_with(workers, WorthStarting(2.0, warm_up=0), archive)
+    set_waiting(spider, 10)
+
+    feed(pipeline, *(page(n) for n in range(5)))
+
+    assert not workers.started
+    assert len(archive.saved) == 5
+    assert spider.crawler.stats is not None
+    assert spider.crawler.stats.get_value("newswatch/in_crawl_process") == 5
+
+
+def test_workers_start_once_the_waiting_pages_are_worth_it_and_then_take_the_pages() -> None:
+    archive, workers = MemoryArchive(), FakeWorkers()
+    pipeline, spider = pipeline_with(workers, WorthStarting(1e-9, warm_up=0), archive)
+    set_waiting(spider, 1_000)
+
+    feed(pipeline, page(1), page(2), page(3))
+
+    assert workers.started
+    assert len(archive.saved) == 2  # the first page timed the work, the second started them
+    assert workers.processed == ["https://www.heise.de/news/3.html"]
+
+
+def test_pages_are_processed_in_the_crawl_process_while_workers_are_starting() -> None:
+    archive, workers = MemoryArchive(), FakeWorkers(ready_after_start=False)
+    pipeline, spider = pipeline_with(workers, WorthStarting(1e-9, warm_up=0), archive)
+    set_waiting(spider, 1_000)
+
+    feed(pipeline, *(page(n) for n in range(4)))
+
+    assert workers.started and workers.processed == []
+    assert len(archive.saved) == 4
+
+
+def test_workers_that_cannot_start_leave_the_pages_to_the_crawl_process(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    archive = MemoryArchive()
+    workers = FakeWorkers(failure=OSError("the archive is on a disk that is gone"))
+    pipeline, spider = pipeline_with(workers, WorthStarting(1e-9, warm_up=0), archive)
+    set_waiting(spider, 1_000)
+
+    feed(pipeline, *(page(n) for n in range(4)))
+
+    assert workers.closed and pipeline.workers is None
+    assert len(archive.saved) == 4
+    assert "Page workers could not start (OSError" in caplog.text
+
+
+# --- real worker processes ------------------------------------------------------------------
+
+
+def test_started_workers_become_ready(sqlite_url: str) -> None:
+    workers = PageWorkers(WorkerSpec(store_archive(sqlite_url).opener(), {"heise": SOURCE}), 1)
+    try:
+        assert not workers.ready
+        workers.start()
+        asyncio.run(_until(lambda: workers.ready or workers.failed is not None))
+        assert workers.ready and workers.failed is None
+    finally:
+        workers.close()
+
+
+def test_workers_that_cannot_open_the_archive_report_why() -> None:
+    spec = WorkerSpec(page_worker_tasks.open_archive_and_fail, {"heise": SOURCE})  # type: ignore[arg-type]
+    workers = PageWorkers(spec, 1)
+    try:
+        workers.start()
+        asyncio.run(_until(lambda: workers.failed is not None))
+        assert not workers.ready
+    finally:
+        workers.close()
+
+
+def test_workers_that_never_got_a_page_are_stopped_without_waiting_for_them() -> None:
+    spec = WorkerSpec(page_worker_tasks.open_archive_slowly, {"heise": SOURCE})  # type: ignore[arg-type]
+    workers = PageWorkers(spec, 2)
+    workers.start()
+
+    closing = threading.Thread(target=workers.close)
+    closing.start()
+    closing.join(timeout=30)  # the workers would need a minute to start
+
+    assert not closing.is_alive(), "close() waited for workers that were still starting"
+
+
+async def _until(condition: Callable[[], bool], limit: float = 60.0) -> None:
+    waited = 0.0
+    while not condition():
+        assert waited < limit, "the workers neither started nor failed"
+        await asyncio.sleep(0.05)
+        waited += 0.05
