@@ -1,5 +1,5 @@
 """``python -m newswatch.cli`` runs the ``newswatch`` command."""
 
-from newswatch.cli import main
+from newswatch.cli import run
 
-main()
+run()
