@@ -199,8 +199,13 @@ def serve(pages: int, port_file: Path, ignore_flag: Path, corpus: Path | None = 
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        # socketserver's default backlog of 5 drops the SYNs of a crawler that opens 16
+        # connections at once; TCP retries them a second later (a second added to every run)
+        request_queue_size = 128
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     holder.update(generate_site(pages, base, corpus))
     port_file.write_text(str(server.server_address[1]))
