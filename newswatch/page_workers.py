@@ -11,9 +11,8 @@ processes and hands each item's :class:`PageOutcome` back to the reactor.
   whether the pages waiting would keep it busier than starting workers costs; once they
   would, it calls :meth:`PageWorkers.start` and hands pages to the workers as soon as one is
   ready. Workers that never got a page are stopped at once when the crawl ends.
-- Workers are forked from a fork server (``forkserver``; ``spawn`` where there is none), so
-  nothing of the crawl process, such as its run lock, its threads or its database
-  connections, is inherited, and a worker does not run the crawl's main module again.
+- Workers are ``spawn``ed: nothing of the crawl process, such as its run lock, its threads or
+  its database connections, is inherited.
 
 - Two items per worker are in flight (the one it works on and the next); the others wait in the
   crawl process, and Scrapy's scraper slot holds back downloads when too many wait. A worker
@@ -23,8 +22,8 @@ processes and hands each item's :class:`PageOutcome` back to the reactor.
   it are not, and the crawl goes on.
 - Workers ignore SIGINT and SIGTERM: the crawl process decides when to stop, finishes the items
   in flight and then shuts the workers down. If the crawl process is killed, its workers die
-  with it (Linux: ``PR_SET_PDEATHSIG`` on the fork server, which exits with the crawl process;
-  and everywhere a thread that checks every second that the crawl process is alive). Each article is
+  with it (Linux: ``PR_SET_PDEATHSIG``; everywhere a thread that checks every second that
+  the crawl process is alive). Each article is
   written in its own transaction, so a kill never leaves half an article.
 - Log records emitted in a worker while it processes an item travel back with the outcome and
   are logged in the crawl process, so they end up in the crawl's log like any other.
@@ -217,15 +216,10 @@ class PageWorkers:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """Fork server where the platform has one, else spawn. Never plain fork: the crawl process
-    has threads, a reactor and database connections that a child must not inherit."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        # Only the package, not the extraction code: the fork server would import it before
-        # it answers, and the caller (the crawl's event loop) waits for that answer. Naming a
-        # module also passes the crawl's sys.path on to the server.
-        context.set_forkserver_preload(["newswatch"])
-        return context
+    """``spawn``: a fresh interpreter that inherits nothing of the crawl process (its threads,
+    reactor, run lock and database connections). Not a fork server either: it does not ignore
+    SIGTERM, so a signal to the whole process group (``timeout``, systemd, ^C in a terminal)
+    would kill it and, through ``PR_SET_PDEATHSIG``, the workers with the pages they hold."""
     return multiprocessing.get_context("spawn")
 
 
@@ -283,9 +277,8 @@ def _started() -> int:
 
 
 def _die_with_parent(crawl_pid: int) -> None:
-    """Exit when the crawl process ``crawl_pid`` is gone: at once when the parent (the crawl
-    process, or the fork server, which exits with it) dies, on Linux; and within a second
-    everywhere."""
+    """Exit when the crawl process ``crawl_pid`` is gone: at once when the parent dies, on
+    Linux; within a second everywhere."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)

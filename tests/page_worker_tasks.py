@@ -38,3 +38,14 @@ def open_archive_slowly() -> object:
 
 def open_archive_and_fail() -> object:
     raise OSError("the archive is on a disk that is gone")
+
+
+def note_pid_then_work_a_while(item: CrawlItem) -> PageOutcome:
+    """Appends the worker's pid to the file named by the item's URL path, works for two
+    seconds, then succeeds: one line per time the item was worked on."""
+    with Path(item.url.removeprefix("file://")).open("a") as notes:
+        notes.write(f"{os.getpid()}\n")
+    time.sleep(2.0)
+    outcome = PageOutcome()
+    outcome.count("new")
+    return outcome

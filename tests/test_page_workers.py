@@ -165,6 +165,61 @@ def test_workers_die_with_a_killed_crawl_process(tmp_path: Path, sqlite_url: str
             crawl.kill()
 
 
+@pytest.mark.slow
+def test_a_sigterm_to_the_whole_process_group_lets_the_page_in_flight_finish(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """cron's `timeout`, a terminal's ^C and systemd signal the whole process group (systemd
+    the whole cgroup). The crawl process decides when to stop; the page a worker holds is
+    finished, once, not killed with the worker and tried again."""
+    notes = tmp_path / "worked-on"
+    script = textwrap.dedent(
+        f"""
+        import asyncio, signal
+        from newswatch.config import CrawlConfig
+        from newswatch.page_workers import PageWorkers, WorkerSpec
+        from newswatch.pages import FetchedPage
+        from newswatch.store import ensure_schema, make_engine
+        from newswatch.store_archive import StoreArchive
+        from tests import page_worker_tasks
+        from datetime import UTC, datetime
+
+        signal.signal(signal.SIGTERM, lambda *_: None)  # as Scrapy does: finish, then stop
+        engine = make_engine({sqlite_url!r})
+        ensure_schema(engine)
+        archive = StoreArchive(engine, crawl_config=CrawlConfig(), sources=[])
+        workers = PageWorkers(
+            WorkerSpec(archive.opener(), {{}}), 1, work=page_worker_tasks.note_pid_then_work_a_while
+        )
+        item = FetchedPage(url="file://{notes}", source_name="x", body=b"",
+                           fetched_at=datetime.now(UTC))
+        outcome = asyncio.run(workers.process(item))
+        workers.close()
+        print("OUTCOME", *outcome.counts)
+        """
+    )
+    crawl = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (notes.exists() and notes.read_text()):
+            assert time.monotonic() < deadline, "the worker did not start"
+            assert crawl.poll() is None, "the crawl process ended early"
+            time.sleep(0.05)
+        os.killpg(crawl.pid, signal.SIGTERM)
+        output, _ = crawl.communicate(timeout=60)
+    finally:
+        if crawl.poll() is None:
+            crawl.kill()
+    assert "OUTCOME new" in output
+    assert len(notes.read_text().split()) == 1, "the page was worked on twice"
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
