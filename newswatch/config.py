@@ -83,6 +83,10 @@ class CrawlConfig:
     #: process); None: one per CPU beyond the first, but two on two CPUs,
     #: at most four.
     page_workers: int | None = None
+    #: Page workers start once the pages waiting would keep the crawl process busy this many
+    #: seconds (until then it processes them itself: starting a worker costs about half a
+    #: second of CPU, which a small site never earns back); 0: with the first page.
+    page_workers_after: float = 2.0
     #: PostgreSQL: whether each article's commit waits for the WAL flush to disk. False (the
     #: default): a crash of the database server or machine can lose the last fraction of a
     #: second of saved articles, which the next crawl fetches again; the same trade as SQLite's
@@ -243,6 +247,7 @@ _CRAWL_NUMBERS: dict[str, tuple[type, float]] = {
     "frontier_wait": (float, 0.5),
     "max_links_per_feed": (int, 1),
     "page_workers": (int, 0),
+    "page_workers_after": (float, 0),
 }
 
 

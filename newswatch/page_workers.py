@@ -45,7 +45,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from newswatch.archive import CrawlArchive
-from newswatch.config import SourceConfig
+from newswatch.config import CrawlConfig, SourceConfig
 from newswatch.processing import CrawlItem, PageOutcome, PageProcessor
 from newswatch.topics.matching import CompiledTopic
 
@@ -68,11 +68,12 @@ class WorkerSpec:
 #: only one, a worker waits for the busy crawl process between two pages).
 IN_FLIGHT_PER_WORKER = 2
 
-#: Seconds of processing in the crawl process that starting the workers is worth: above this
-#: much waiting work they start. Starting them costs about half a second of CPU each and,
-#: on a site of small pages, competes with the crawl for the CPUs it needs itself: 300
-#: generated pages crawl fastest without workers, 5,000 with them (docs/performance.md).
-WORTH_STARTING_SECONDS = 2.0
+#: Seconds of processing in the crawl process that starting the workers is worth by default
+#: (``[crawl] page_workers_after``): above this much waiting work they start. Starting them
+#: costs about half a second of CPU each and, on a site of small pages, competes with the
+#: crawl for the CPUs it needs itself: 300 generated pages crawl fastest without workers,
+#: 5,000 with them (docs/performance.md, "Small sites").
+WORTH_STARTING_SECONDS = CrawlConfig.page_workers_after
 
 
 class WorthStarting:
@@ -103,8 +104,13 @@ class WorthStarting:
     def typical_seconds(self) -> float | None:
         return self._typical
 
+    @property
+    def at_once(self) -> bool:
+        """Workers from the first page on (a threshold of 0): pages wait for them."""
+        return self.worth_seconds <= 0
+
     def now(self, waiting: int) -> bool:
-        if self.worth_seconds <= 0:  # always worth it
+        if self.at_once:
             return True
         return self._typical is not None and self._typical * waiting >= self.worth_seconds
 
@@ -277,34 +283,25 @@ def _started() -> int:
 
 
 def _die_with_parent(crawl_pid: int) -> None:
-    """Exit when the crawl process ``crawl_pid`` is gone: at once when the parent dies, on
-    Linux; within a second everywhere."""
+    """Exit when the crawl process ``crawl_pid``, this worker's parent, is gone: at once on
+    Linux, within a second everywhere. Compared by pid, not by asking whether that process is
+    alive: a killed crawl process stays a zombie until whoever started it reaps it, which may
+    wait for this worker to close the output it inherited."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-    parent = os.getppid()
-    if not _alive(crawl_pid):  # died before the lines above
+    if os.getppid() != crawl_pid:  # the parent died before the line above
         os._exit(1)
 
     def watch() -> None:
-        while _alive(crawl_pid) and os.getppid() == parent:
+        while os.getppid() == crawl_pid:
             time.sleep(1.0)
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, but another user's: not ours any more
-        return False
-    return True
 
 
 def _process(item: CrawlItem) -> PageOutcome:

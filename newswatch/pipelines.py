@@ -22,7 +22,13 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 
-from newswatch.page_workers import PageWorkers, WorkerSpec, WorthStarting, default_worker_count
+from newswatch.page_workers import (
+    WORTH_STARTING_SECONDS,
+    PageWorkers,
+    WorkerSpec,
+    WorthStarting,
+    default_worker_count,
+)
 from newswatch.pages import FetchedPage, Gone, NotModified
 from newswatch.processing import CrawlItem, PageOutcome, PageProcessor
 
@@ -30,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 #: Scrapy setting: page worker processes; -1 (the default) lets the machine decide.
 PAGE_WORKERS_SETTING = "NEWSWATCH_PAGE_WORKERS"
+#: Scrapy setting: seconds of waiting work that start the page workers (``[crawl]
+#: page_workers_after``; 0: with the first page).
+PAGE_WORKERS_AFTER_SETTING = "NEWSWATCH_PAGE_WORKERS_AFTER"
 
 
 class ArticlePipeline:
@@ -60,14 +69,16 @@ class ArticlePipeline:
             topics=tuple(getattr(spider, "topics", ())),
             only_topics=bool(getattr(spider, "only_topics", False)),
         )
+        after = crawler.settings.getfloat(PAGE_WORKERS_AFTER_SETTING, WORTH_STARTING_SECONDS)
         # A worker on the shared frontier cannot see the queue's length in its own stats (the
         # other workers fill it), and a frontier is there for big crawls: workers at once.
-        shared = crawler.settings.getbool("NEWSWATCH_SHARED_FRONTIER")
+        if crawler.settings.getbool("NEWSWATCH_SHARED_FRONTIER"):
+            after = 0.0
         return cls(
             processor,
             crawler.stats,
             workers=_workers_for(crawler, processor),
-            worth_starting=WorthStarting(0.0, warm_up=0) if shared else None,
+            worth_starting=WorthStarting(after, warm_up=0 if after <= 0 else 2),
         )
 
     def process_item(self, item: Any, spider: Any = None) -> Coroutine[Any, Any, None] | None:
@@ -75,7 +86,7 @@ class ArticlePipeline:
             return None
         workers = self.workers
         if workers is not None:
-            if workers.ready:
+            if workers.ready or self.worth_starting.at_once:
                 return self._in_worker(workers, item)
             if workers.failed is not None:
                 self._give_up_workers(workers, workers.failed)

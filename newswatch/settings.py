@@ -118,6 +118,7 @@ def settings_for(crawl: CrawlConfig) -> dict[str, Any]:
         "NEWSWATCH_RETRY_BACKOFF_MAX": crawl.retry_backoff_max,
         "NEWSWATCH_RETRY_AFTER_MAX": crawl.retry_after_max,
         "NEWSWATCH_PAGE_WORKERS": -1 if crawl.page_workers is None else crawl.page_workers,
+        "NEWSWATCH_PAGE_WORKERS_AFTER": crawl.page_workers_after,
         **(frontier_settings(crawl) if crawl.redis_url else {}),
     }
 

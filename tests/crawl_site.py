@@ -83,6 +83,15 @@ def xml_page(data: bytes) -> Page:
     return Page(data, content_type="application/xml")
 
 
+#: ``[crawl]`` lines for the two ways a crawl processes pages: by itself (a small site's case:
+#: page workers start only once the waiting pages are worth it), and in page workers from the
+#: first page on (a big site's case, made to happen on a small one).
+PAGE_PROCESSING = {
+    "in the crawl process": "page_workers = 0",
+    "in page workers": "page_workers = 2\npage_workers_after = 0",
+}
+
+
 def write_sources(
     path: Path,
     server: SiteServer,

@@ -107,6 +107,8 @@ date_selector = "time[datetime]"
          "[crawl]: retry_times: must be at least 0"),
         ('[crawl]\npage_workers = -1\n[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n',
          "[crawl]: page_workers: must be at least 0"),
+        ('[crawl]\npage_workers_after = -2\n[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n',
+         "[crawl]: page_workers_after: must be at least 0"),
         ('[crawl]\nrecheck_ladder = ["4h", "1h"]\n[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n',
          "[crawl]: recheck_ladder: steps must be positive and increasing"),
         ('[crawl]\nuseragent = "x"\n[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n',
@@ -134,6 +136,13 @@ def test_page_workers_default_to_the_machine_and_can_be_set(tmp_path: Path) -> N
     assert load_config(write(tmp_path, source)).crawl.page_workers is None
     chosen = load_config(write(tmp_path, "[crawl]\npage_workers = 0\n" + source))
     assert chosen.crawl.page_workers == 0
+
+
+def test_page_workers_start_after_two_seconds_of_waiting_work_unless_set(tmp_path: Path) -> None:
+    source = '[[source]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n'
+    assert load_config(write(tmp_path, source)).crawl.page_workers_after == 2.0
+    chosen = load_config(write(tmp_path, "[crawl]\npage_workers_after = 0\n" + source))
+    assert chosen.crawl.page_workers_after == 0.0
 
 
 def test_missing_file_suggests_newswatch_init(tmp_path: Path) -> None:

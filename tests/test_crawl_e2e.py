@@ -17,6 +17,7 @@ from newswatch.demo.server import Page, SiteServer
 from newswatch.scheduling import RunLock
 from newswatch.store import models
 from tests.crawl_site import (
+    PAGE_PROCESSING,
     PARAGRAPHS,
     archive,
     article_html,
@@ -169,15 +170,21 @@ def test_unchanged_article_rechecked_with_etag_gets_304_and_no_parsing(
     assert article.next_check_at is not None and article.next_check_at > article.first_seen_at
 
 
+@pytest.mark.parametrize("processing", PAGE_PROCESSING)
 def test_edited_article_becomes_version_2_and_a_ticking_comment_counter_does_not(
-    site: SiteServer, tmp_path: Path, db_url: str
+    site: SiteServer, tmp_path: Path, db_url: str, processing: str
 ) -> None:
     site.set(
         "/feed.xml", xml_page(rss(site.base_url, ["/artikel/edit.html", "/artikel/forum.html"]))
     )
     site.set("/artikel/edit.html", Page(article_html("Milliarden für KI")))
     site.set("/artikel/forum.html", Page(article_html("Debatte", comments=12)))
-    sources = write_sources(tmp_path / "sources.toml", site, feeds=["/feed.xml"])
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        site,
+        feeds=["/feed.xml"],
+        crawl_extra=PAGE_PROCESSING[processing],
+    )
     assert crawl(sources, db_url).returncode == 0
 
     correction = "Korrektur: Das Investitionsvolumen beträgt zwölf, nicht zwanzig Milliarden Euro."
@@ -294,10 +301,11 @@ def test_bad_config_exits_2_before_anything_runs(tmp_path: Path) -> None:
     assert not (tmp_path / "a.db").exists()
 
 
+@pytest.mark.parametrize("processing", PAGE_PROCESSING)
 def test_sigterm_mid_crawl_leaves_no_half_written_article_and_a_new_run_completes(
-    site: SiteServer, tmp_path: Path, sqlite_url: str
+    site: SiteServer, tmp_path: Path, sqlite_url: str, processing: str
 ) -> None:
-    child = start_slow_crawl(site, tmp_path, sqlite_url)
+    child = start_slow_crawl(site, tmp_path, sqlite_url, PAGE_PROCESSING[processing])
     try:
         child.send_signal(signal.SIGTERM)
         stdout, stderr = child.communicate(timeout=60)
@@ -391,14 +399,19 @@ def test_scrapy_crawl_news_runs_the_same_spider(
     assert not site.requests_for("/robots.txt")  # the file's [crawl] table was applied
 
 
-def start_slow_crawl(site: SiteServer, tmp_path: Path, db_url: str) -> subprocess.Popen[str]:
+def start_slow_crawl(
+    site: SiteServer, tmp_path: Path, db_url: str, crawl_extra: str = ""
+) -> subprocess.Popen[str]:
     """A crawl of 30 slow articles, returned once it is busy fetching them."""
     paths = [f"/artikel/a{i}.html" for i in range(30)]
     site.set("/feed.xml", xml_page(rss(site.base_url, paths)))
     for i, path in enumerate(paths):
         site.set(path, Page(article_html(f"Artikel {i}"), delay=0.2))
     sources = write_sources(
-        tmp_path / "sources.toml", site, feeds=["/feed.xml"], crawl_extra="concurrent_requests = 2"
+        tmp_path / "sources.toml",
+        site,
+        feeds=["/feed.xml"],
+        crawl_extra="concurrent_requests = 2\n" + crawl_extra,
     )
     child = subprocess.Popen(
         newswatch_command("crawl", "--sources", str(sources), "--db", db_url),

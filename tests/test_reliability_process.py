@@ -28,6 +28,7 @@ from newswatch.demo.server import Page, SiteServer
 from newswatch.store import ensure_schema, make_engine, models
 from tests.archive_integrity import archive_problems
 from tests.crawl_site import (
+    PAGE_PROCESSING,
     PARAGRAPHS,
     archive,
     article_html,
@@ -173,7 +174,14 @@ def test_crawls_killed_or_stopped_at_random_points_lose_nothing_and_the_next_run
 
     for number in range(ITERATIONS):
         news.step(number)
-        write_sources(sources, site, feeds=["/feed.xml"], crawl_extra="concurrent_requests = 2")
+        # SIGKILL and SIGTERM, each with pages processed in the crawl process and in workers
+        processing = list(PAGE_PROCESSING.values())[(number // 2) % 2]
+        write_sources(
+            sources,
+            site,
+            feeds=["/feed.xml"],
+            crawl_extra="concurrent_requests = 2\n" + processing,
+        )
         make_everything_due(db_url)
         sig = signal.SIGKILL if number % 2 == 0 else signal.SIGTERM
         child = subprocess.Popen(

@@ -9,14 +9,16 @@ than :data:`WORTH_STARTING_SECONDS`.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from scrapy.utils.test import get_crawler
 
-from newswatch.config import SourceConfig
+from newswatch.config import NewswatchConfig, SourceConfig, load_config
 from newswatch.page_workers import (
     WORTH_STARTING_SECONDS,
     PageWorkers,
@@ -26,6 +28,7 @@ from newswatch.page_workers import (
 from newswatch.pages import FetchedPage
 from newswatch.pipelines import ArticlePipeline
 from newswatch.processing import CrawlItem, PageOutcome
+from newswatch.settings import settings_for
 from newswatch.spiders.news import NewsSpider
 from tests import page_worker_tasks
 from tests.crawl_fakes import MemoryArchive
@@ -33,6 +36,14 @@ from tests.crawl_site import article_html
 from tests.test_page_workers import store_archive
 
 SOURCE = SourceConfig(name="heise", language="de", domains=("heise.de",))
+ONE_SOURCE = '[[source]]\nname = "heise"\nfeeds = ["https://www.heise.de/rss"]\n'
+
+
+def load_config_text(text: str) -> NewswatchConfig:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "sources.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_config(path)
 NOW = datetime(2025, 1, 22, 9, 0, tzinfo=UTC)
 
 
@@ -79,6 +90,26 @@ def test_the_typical_time_follows_the_pages_as_they_change() -> None:
 
 def test_a_threshold_of_zero_starts_workers_at_once() -> None:
     assert WorthStarting(0.0, warm_up=0).now(waiting=0)
+
+
+@pytest.mark.parametrize(
+    ("crawl_lines", "seconds"),
+    [
+        ("", WORTH_STARTING_SECONDS),
+        ("page_workers_after = 10", 10.0),
+        ("page_workers_after = 0", 0.0),
+    ],
+)
+def test_the_threshold_comes_from_the_crawl_config(crawl_lines: str, seconds: float) -> None:
+    crawl = load_config_text(f"[crawl]\n{crawl_lines}\n" + ONE_SOURCE).crawl
+    crawler = get_crawler(NewsSpider, settings_for(crawl))
+    spider = crawler._create_spider(sources=[SOURCE], archive=MemoryArchive())
+    crawler.spider = spider
+
+    pipeline = ArticlePipeline.from_crawler(crawler)
+
+    assert pipeline.worth_starting.worth_seconds == seconds
+    assert pipeline.worth_starting.at_once is (seconds == 0)
 
 
 # --- the pipeline with workers that are not (yet) there ---------------------------------------
@@ -173,6 +204,16 @@ def test_workers_start_once_the_waiting_pages_are_worth_it_and_then_take_the_pag
     assert workers.started
     assert len(archive.saved) == 2  # the first page timed the work, the second started them
     assert workers.processed == ["https://www.heise.de/news/3.html"]
+
+
+def test_with_a_threshold_of_zero_every_page_waits_for_the_workers() -> None:
+    archive, workers = MemoryArchive(), FakeWorkers(ready_after_start=False)
+    pipeline, _ = pipeline_with(workers, WorthStarting(0.0), archive)
+
+    feed(pipeline, *(page(n) for n in range(3)))
+
+    assert archive.saved == []
+    assert len(workers.processed) == 3
 
 
 def test_pages_are_processed_in_the_crawl_process_while_workers_are_starting() -> None:
