@@ -9,8 +9,9 @@ processes and hands each item's :class:`PageOutcome` back to the reactor.
   imports of extraction and storage), which a site of a few hundred small pages never earns
   back. The pipeline processes pages in the crawl process and asks :class:`WorthStarting`
   whether the pages waiting would keep it busier than starting workers costs; once they
-  would, it calls :meth:`PageWorkers.start` and hands pages to the workers as soon as one is
-  ready. Workers that never got a page are stopped at once when the crawl ends.
+  would, it calls :meth:`PageWorkers.start` and from then on hands every page to the workers,
+  where it waits until one is ready (:meth:`PageWorkers.wait_started`). Workers that never got
+  a page are stopped at once when the crawl ends.
 - Workers are ``spawn``ed: nothing of the crawl process, such as its run lock, its threads or
   its database connections, is inherited.
 
@@ -163,10 +164,26 @@ class PageWorkers:
         )
 
     def start(self) -> None:
-        """Start the workers now, without waiting for them (idempotent). Until :attr:`ready`,
-        a caller that does not want to wait processes items itself."""
+        """Start the workers now, without waiting for them (idempotent)."""
         if not self._starting:
             self._starting = [self._executor.submit(_started) for _ in range(self.workers)]
+
+    @property
+    def started(self) -> bool:
+        """True once :meth:`start` was called."""
+        return bool(self._starting)
+
+    async def wait_started(self) -> BaseException | None:
+        """Start the workers and wait until one is ready (``None``) or every one has failed to
+        start (then: why)."""
+        self.start()
+        while not self.ready:
+            error = self.failed
+            if error is not None:
+                return error
+            starting = [asyncio.wrap_future(f) for f in self._starting if not f.done()]
+            await asyncio.wait(starting, return_when=asyncio.FIRST_COMPLETED)
+        return None
 
     @property
     def ready(self) -> bool:

@@ -5,8 +5,9 @@ Each item (a fetched page, a 304, a 404/410) goes to :class:`newswatch.processin
 can be opened again from another process and ``[crawl] page_workers`` asks for them (by
 default: one per CPU beyond the first, but two on two CPUs, at most four). Workers start only
 once the pages waiting are worth it (:class:`newswatch.page_workers.WorthStarting`: a site of a
-few hundred small pages is crawled fastest without them); until then, and until one is ready,
-items are processed in the crawl process (counted as ``newswatch/in_crawl_process``). The
+few hundred small pages is crawled fastest without them); until then items are processed in the
+crawl process (counted as ``newswatch/in_crawl_process``), from then on they wait for the
+workers (or, should none start, are processed in the crawl process after all). The
 outcome's counters go to the crawl stats (``newswatch/new``, ``newswatch/errors/store``, …) and
 its records to the crawl log.
 """
@@ -85,21 +86,30 @@ class ArticlePipeline:
         if not isinstance(item, FetchedPage | NotModified | Gone):
             return None
         workers = self.workers
-        if workers is not None:
-            if workers.ready or self.worth_starting.at_once:
-                return self._in_worker(workers, item)
-            if workers.failed is not None:
-                self._give_up_workers(workers, workers.failed)
-            elif self.worth_starting.now(_waiting(self.stats)):
-                workers.start()
-        self.stats.inc_value("newswatch/in_crawl_process")
+        if workers is not None and (
+            workers.started or self.worth_starting.now(_waiting(self.stats))
+        ):
+            # From here on every page goes to the workers and waits for them to start: the
+            # crawl process keeps a CPU free for their start instead of competing with it.
+            workers.start()
+            return self._in_worker(workers, item)
         started = time.perf_counter()
-        outcome = self.processor.process(item)
+        self._in_crawl_process(item)
         self.worth_starting.observe(time.perf_counter() - started)
-        _record(outcome, self.stats)
         return None
 
+    def _in_crawl_process(self, item: CrawlItem) -> None:
+        self.stats.inc_value("newswatch/in_crawl_process")
+        _record(self.processor.process(item), self.stats)
+
     async def _in_worker(self, workers: PageWorkers, item: CrawlItem) -> None:
+        if not workers.ready:
+            error = await workers.wait_started()
+            if error is not None:
+                if self.workers is workers:
+                    self._give_up_workers(workers, error)
+                self._in_crawl_process(item)
+                return
         _record(await workers.process(item), self.stats)
 
     def _give_up_workers(self, workers: PageWorkers, error: BaseException) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,13 +115,14 @@ def test_the_threshold_comes_from_the_crawl_config(crawl_lines: str, seconds: fl
 
 
 class FakeWorkers:
-    """Stands in for PageWorkers: records what the pipeline asks of it."""
+    """Stands in for PageWorkers: records what the pipeline asks of it; its workers start at
+    once, or fail to with ``failure``."""
 
-    def __init__(self, *, ready_after_start: bool = True, failure: Exception | None = None):
+    def __init__(self, *, failure: Exception | None = None):
         self.started = False
+        self.waited_for = 0
         self.closed = False
         self.processed: list[str] = []
-        self.ready_after_start = ready_after_start
         self.failure = failure
 
     def start(self) -> None:
@@ -130,11 +130,12 @@ class FakeWorkers:
 
     @property
     def ready(self) -> bool:
-        return self.started and self.ready_after_start and self.failure is None
+        return False  # the pipeline asks wait_started() first
 
-    @property
-    def failed(self) -> BaseException | None:
-        return self.failure if self.started else None
+    async def wait_started(self) -> BaseException | None:
+        self.start()
+        self.waited_for += 1
+        return self.failure
 
     async def process(self, item: CrawlItem) -> PageOutcome:
         self.processed.append(item.url)
@@ -194,7 +195,7 @@ def test_a_small_crawl_is_processed_in_the_crawl_process_without_starting_worker
     assert spider.crawler.stats.get_value("newswatch/in_crawl_process") == 5
 
 
-def test_workers_start_once_the_waiting_pages_are_worth_it_and_then_take_the_pages() -> None:
+def test_workers_start_once_the_waiting_pages_are_worth_it_and_then_take_every_page() -> None:
     archive, workers = MemoryArchive(), FakeWorkers()
     pipeline, spider = pipeline_with(workers, WorthStarting(1e-9, warm_up=0), archive)
     set_waiting(spider, 1_000)
@@ -202,29 +203,31 @@ def test_workers_start_once_the_waiting_pages_are_worth_it_and_then_take_the_pag
     feed(pipeline, page(1), page(2), page(3))
 
     assert workers.started
-    assert len(archive.saved) == 2  # the first page timed the work, the second started them
-    assert workers.processed == ["https://www.heise.de/news/3.html"]
+    assert len(archive.saved) == 1  # the first page timed the work; then it was worth it
+    assert workers.processed == [f"https://www.heise.de/news/{n}.html" for n in (2, 3)]
 
 
-def test_with_a_threshold_of_zero_every_page_waits_for_the_workers() -> None:
-    archive, workers = MemoryArchive(), FakeWorkers(ready_after_start=False)
+def test_pages_wait_for_the_workers_once_they_are_starting() -> None:
+    archive, workers = MemoryArchive(), FakeWorkers()
+    pipeline, spider = pipeline_with(workers, WorthStarting(1e-9, warm_up=0), archive)
+    set_waiting(spider, 1_000)
+    feed(pipeline, page(1), page(2))
+    set_waiting(spider, 0)  # nothing waits any more: the workers are started all the same
+
+    feed(pipeline, page(3), page(4))
+
+    assert workers.waited_for == 3
+    assert len(workers.processed) == 3
+
+
+def test_with_a_threshold_of_zero_every_page_goes_to_the_workers() -> None:
+    archive, workers = MemoryArchive(), FakeWorkers()
     pipeline, _ = pipeline_with(workers, WorthStarting(0.0), archive)
 
     feed(pipeline, *(page(n) for n in range(3)))
 
     assert archive.saved == []
     assert len(workers.processed) == 3
-
-
-def test_pages_are_processed_in_the_crawl_process_while_workers_are_starting() -> None:
-    archive, workers = MemoryArchive(), FakeWorkers(ready_after_start=False)
-    pipeline, spider = pipeline_with(workers, WorthStarting(1e-9, warm_up=0), archive)
-    set_waiting(spider, 1_000)
-
-    feed(pipeline, *(page(n) for n in range(4)))
-
-    assert workers.started and workers.processed == []
-    assert len(archive.saved) == 4
 
 
 def test_workers_that_cannot_start_leave_the_pages_to_the_crawl_process(
@@ -245,12 +248,13 @@ def test_workers_that_cannot_start_leave_the_pages_to_the_crawl_process(
 # --- real worker processes ------------------------------------------------------------------
 
 
-def test_started_workers_become_ready(sqlite_url: str) -> None:
+def test_waiting_for_the_workers_returns_once_one_is_ready(sqlite_url: str) -> None:
     workers = PageWorkers(WorkerSpec(store_archive(sqlite_url).opener(), {"heise": SOURCE}), 1)
     try:
-        assert not workers.ready
-        workers.start()
-        asyncio.run(_until(lambda: workers.ready or workers.failed is not None))
+        assert not workers.ready and not workers.started
+
+        assert asyncio.run(workers.wait_started()) is None
+
         assert workers.ready and workers.failed is None
     finally:
         workers.close()
@@ -258,11 +262,12 @@ def test_started_workers_become_ready(sqlite_url: str) -> None:
 
 def test_workers_that_cannot_open_the_archive_report_why() -> None:
     spec = WorkerSpec(page_worker_tasks.open_archive_and_fail, {"heise": SOURCE})  # type: ignore[arg-type]
-    workers = PageWorkers(spec, 1)
+    workers = PageWorkers(spec, 2)
     try:
-        workers.start()
-        asyncio.run(_until(lambda: workers.failed is not None))
-        assert not workers.ready
+        error = asyncio.run(workers.wait_started())
+
+        assert error is not None and not workers.ready
+        assert workers.failed is error
     finally:
         workers.close()
 
@@ -277,11 +282,3 @@ def test_workers_that_never_got_a_page_are_stopped_without_waiting_for_them() ->
     closing.join(timeout=30)  # the workers would need a minute to start
 
     assert not closing.is_alive(), "close() waited for workers that were still starting"
-
-
-async def _until(condition: Callable[[], bool], limit: float = 60.0) -> None:
-    waited = 0.0
-    while not condition():
-        assert waited < limit, "the workers neither started nor failed"
-        await asyncio.sleep(0.05)
-        waited += 0.05
