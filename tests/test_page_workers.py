@@ -119,30 +119,43 @@ def test_log_records_of_a_worker_come_back_with_the_outcome(sqlite_url: str) -> 
     assert ("trafilatura.core", 30, "odd markup on https://www.heise.de/a-1.html") in outcome.log
 
 
+def crawl_process_script(
+    sqlite_url: str, work: str, item_file: Path, *, then: str, first: str = ""
+) -> str:
+    """Python source for a stand-in crawl process: one page worker running
+    ``page_worker_tasks.<work>`` on one item named by ``item_file``, then ``then``."""
+    return (
+        textwrap.dedent(
+            f"""
+            import asyncio, signal
+            from datetime import UTC, datetime
+            from newswatch.config import CrawlConfig
+            from newswatch.page_workers import PageWorkers, WorkerSpec
+            from newswatch.pages import FetchedPage
+            from newswatch.store import ensure_schema, make_engine
+            from newswatch.store_archive import StoreArchive
+            from tests import page_worker_tasks
+
+            {first}
+            engine = make_engine({sqlite_url!r})
+            ensure_schema(engine)
+            archive = StoreArchive(engine, crawl_config=CrawlConfig(), sources=[])
+            workers = PageWorkers(
+                WorkerSpec(archive.opener(), {{}}), 1, work=page_worker_tasks.{work}
+            )
+            item = FetchedPage(url="file://{item_file}", source_name="x", body=b"",
+                               fetched_at=datetime.now(UTC))
+            """
+        )
+        + then
+    )
+
+
 @pytest.mark.slow
 def test_workers_die_with_a_killed_crawl_process(tmp_path: Path, sqlite_url: str) -> None:
     pid_file = tmp_path / "worker.pid"
-    script = textwrap.dedent(
-        f"""
-        import asyncio
-        from newswatch.config import CrawlConfig, SourceConfig
-        from newswatch.page_workers import PageWorkers, WorkerSpec
-        from newswatch.pages import FetchedPage
-        from newswatch.store import ensure_schema, make_engine
-        from newswatch.store_archive import StoreArchive
-        from tests import page_worker_tasks
-        from datetime import UTC, datetime
-
-        engine = make_engine({sqlite_url!r})
-        ensure_schema(engine)
-        archive = StoreArchive(engine, crawl_config=CrawlConfig(), sources=[])
-        workers = PageWorkers(
-            WorkerSpec(archive.opener(), {{}}), 1, work=page_worker_tasks.report_pid_then_hang
-        )
-        item = FetchedPage(url="file://{pid_file}", source_name="x", body=b"",
-                           fetched_at=datetime.now(UTC))
-        asyncio.run(workers.process(item))
-        """
+    script = crawl_process_script(
+        sqlite_url, "report_pid_then_hang", pid_file, then="asyncio.run(workers.process(item))"
     )
     crawl = subprocess.Popen(
         [sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1]
@@ -173,30 +186,17 @@ def test_a_sigterm_to_the_whole_process_group_lets_the_page_in_flight_finish(
     the whole cgroup). The crawl process decides when to stop; the page a worker holds is
     finished, once, not killed with the worker and tried again."""
     notes = tmp_path / "worked-on"
-    script = textwrap.dedent(
-        f"""
-        import asyncio, signal
-        from newswatch.config import CrawlConfig
-        from newswatch.page_workers import PageWorkers, WorkerSpec
-        from newswatch.pages import FetchedPage
-        from newswatch.store import ensure_schema, make_engine
-        from newswatch.store_archive import StoreArchive
-        from tests import page_worker_tasks
-        from datetime import UTC, datetime
-
-        signal.signal(signal.SIGTERM, lambda *_: None)  # as Scrapy does: finish, then stop
-        engine = make_engine({sqlite_url!r})
-        ensure_schema(engine)
-        archive = StoreArchive(engine, crawl_config=CrawlConfig(), sources=[])
-        workers = PageWorkers(
-            WorkerSpec(archive.opener(), {{}}), 1, work=page_worker_tasks.note_pid_then_work_a_while
-        )
-        item = FetchedPage(url="file://{notes}", source_name="x", body=b"",
-                           fetched_at=datetime.now(UTC))
-        outcome = asyncio.run(workers.process(item))
-        workers.close()
-        print("OUTCOME", *outcome.counts)
-        """
+    script = crawl_process_script(
+        sqlite_url,
+        "note_pid_then_work_a_while",
+        notes,
+        then=(
+            "outcome = asyncio.run(workers.process(item))\n"
+            "workers.close()\n"
+            "print('OUTCOME', *outcome.counts)\n"
+        ),
+        # as Scrapy does on SIGTERM: finish what is in flight, then stop
+        first="signal.signal(signal.SIGTERM, lambda *_: None)",
     )
     crawl = subprocess.Popen(
         [sys.executable, "-c", script],
