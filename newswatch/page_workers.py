@@ -192,11 +192,14 @@ class PageWorkers:
 
     @property
     def failed(self) -> BaseException | None:
-        """Why the workers could not start, once every one of them has failed to."""
-        if not self._starting or not all(f.done() for f in self._starting):
+        """Why the workers could not start, once every one of them has failed to (or was
+        stopped before it had)."""
+        if not self._starting or not all(f.done() for f in self._starting) or self.ready:
             return None
-        errors = [None if f.cancelled() else f.exception() for f in self._starting]
-        return errors[0] if all(errors) else None
+        for future in self._starting:
+            if not future.cancelled() and future.exception() is not None:
+                return future.exception()
+        return RuntimeError("the page workers were stopped before they had started")
 
     async def process(self, item: CrawlItem) -> PageOutcome:
         """Process ``item`` in a worker; never raises (a failure is an outcome).

@@ -282,3 +282,18 @@ def test_workers_that_never_got_a_page_are_stopped_without_waiting_for_them() ->
     closing.join(timeout=30)  # the workers would need a minute to start
 
     assert not closing.is_alive(), "close() waited for workers that were still starting"
+
+
+def test_pages_waiting_for_workers_that_are_stopped_while_starting_are_told_so() -> None:
+    spec = WorkerSpec(page_worker_tasks.open_archive_slowly, {"heise": SOURCE})  # type: ignore[arg-type]
+    workers = PageWorkers(spec, 2)
+
+    async def wait_then_stop() -> BaseException | None:
+        waiting = asyncio.ensure_future(workers.wait_started())
+        await asyncio.sleep(0.2)
+        workers.close()  # the crawl ends while the workers are still starting
+        return await asyncio.wait_for(waiting, timeout=30)
+
+    error = asyncio.run(wait_then_stop())
+
+    assert error is not None and not workers.ready
