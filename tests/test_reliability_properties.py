@@ -7,10 +7,11 @@ test_discovery_feeds.py and test_content_encoding.py.)
 from __future__ import annotations
 
 import ipaddress
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pytest
+from dateutil import parser as dateutil_parser
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -141,6 +142,36 @@ def test_feed_dates_written_in_iso_form_come_back_as_the_same_instant(moment: da
     parsed = parse_feed_date(moment.isoformat())
     expected = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     assert parsed == expected
+
+
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1900, 1, 1),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.sampled_from([UTC, None, timezone(timedelta(hours=1)),
+                                   timezone(timedelta(hours=-5, minutes=-30))]),
+    ),
+    form=st.sampled_from(["seconds", "minutes", "milliseconds", "date", "space", "Z", "no colon"]),
+    zone=st.sampled_from([None, UTC, timezone(timedelta(hours=2))]),
+)
+def test_w3c_datetimes_read_quickly_mean_what_dateutil_reads(
+    moment: datetime, form: str, zone: timezone | None
+) -> None:
+    """The standard library reads sitemaps' W3C datetimes 100× faster than dateutil; both
+    must give the same instant for every form a sitemap writes."""
+    text = {
+        "seconds": moment.isoformat(timespec="seconds"),
+        "minutes": moment.isoformat(timespec="minutes"),
+        "milliseconds": moment.isoformat(timespec="milliseconds"),
+        "date": moment.date().isoformat(),
+        "space": moment.isoformat(sep=" ", timespec="seconds"),
+        "Z": moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z",
+        "no colon": moment.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }[form]
+    by_dateutil = dateutil_parser.parse(text)
+    if by_dateutil.tzinfo is None:
+        by_dateutil = by_dateutil.replace(tzinfo=zone or UTC)
+    assert parse_feed_date(text, default_tz=zone) == by_dateutil.astimezone(UTC)
 
 
 @given(value=st.one_of(texts, st.binary(max_size=60), st.none()))

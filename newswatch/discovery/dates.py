@@ -16,11 +16,12 @@ def parse_feed_date(text: str | None, *, default_tz: tzinfo | None = None) -> da
     if not text or not text.strip():
         return None
     text = text.strip()
-    parsed: datetime | None = None
-    try:
-        parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        parsed = None
+    parsed = _iso_datetime(text)  # sitemaps' W3C datetimes: the common case, 100× cheaper
+    if parsed is None:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            parsed = None
     if parsed is None:
         try:
             parsed = dateparser.parse(text)
@@ -33,6 +34,21 @@ def parse_feed_date(text: str | None, *, default_tz: tzinfo | None = None) -> da
     try:
         return parsed.astimezone(UTC)
     except (OverflowError, ValueError):
+        return None
+
+
+def _iso_datetime(text: str) -> datetime | None:
+    """``YYYY-MM-DD`` with an optional ``THH:MM[:SS[.fff]]`` and offset or ``Z`` (W3C
+    datetime, the profile of ISO 8601 that sitemaps use), else None for the general parsers.
+    Only the extended form: the standard library would also take compact and week dates,
+    which the general parsers read in their own ways."""
+    if len(text) < 10 or text[4] != "-" or text[7] != "-" or not text[:4].isdigit():
+        return None
+    if len(text) > 10 and text[10] not in "Tt ":
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
         return None
 
 
