@@ -34,9 +34,9 @@ class CrawlArchive(Protocol):
         """Articles of ``sources`` whose next check is due at ``now``."""
         ...
 
-    def is_known(self, url: str) -> bool:
-        """Whether the archive already tracks an article under this canonical URL, or has seen
-        it and chose not to store it (:meth:`remember_seen`)."""
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        """Those of ``urls`` (canonical URLs) that the archive already tracks an article under,
+        or has seen and chose not to store (:meth:`remember_seen`)."""
         ...
 
     def save(
@@ -51,7 +51,7 @@ class CrawlArchive(Protocol):
 
     def remember_seen(self, url: str, *, source_name: str, seen_at: datetime) -> None:
         """Remember a fetched URL that was not stored (``--only-topics``: matched no topic), so
-        that :meth:`is_known` is true for it on later runs."""
+        that :meth:`known_urls` names it on later runs."""
         ...
 
     def same_page(

@@ -29,7 +29,7 @@ from newswatch.store import (
 )
 from newswatch.store.lookup import latest_raw_page_sha256
 from newswatch.store.save import SaveOutcome, ensure_source
-from newswatch.store.seen import is_archived_or_seen, remember_seen_url
+from newswatch.store.seen import archived_or_seen, remember_seen_url
 from newswatch.topics.matching import TopicMatchResult
 from newswatch.topics.store import add_topic_matches
 
@@ -91,10 +91,10 @@ class StoreArchive:
             RecheckTarget(d.url, d.source_name, d.http_etag, d.http_last_modified) for d in due
         ]
 
-    def is_known(self, url: str) -> bool:
-        # A plain connection, no ORM session, one query: this runs once per discovered URL.
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        # A plain connection, no ORM session: this runs once per feed, sitemap or section page.
         with self.engine.connect() as connection:
-            return is_archived_or_seen(connection, url)
+            return archived_or_seen(connection, urls)
 
     def remember_seen(self, url: str, *, source_name: str, seen_at: datetime) -> None:
         with self.sessions() as session:

@@ -30,8 +30,8 @@ class MemoryArchive:
         self.due_asked_at.append(now)
         return [t for t in self.due if t.source_name in sources]
 
-    def is_known(self, url: str) -> bool:
-        return url in self.known
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        return set(urls) & self.known
 
     def save(
         self,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -164,11 +166,38 @@ def test_section_page_gives_article_links() -> None:
 
 def test_the_same_article_linked_twice_is_requested_once() -> None:
     spider = make_spider()
-    first = list(spider._article_request(f"{SITE}/artikel/a.html?utm_medium=social", SOURCE, None))
+    first = list(
+        spider._article_requests([(f"{SITE}/artikel/a.html?utm_medium=social", None)], SOURCE)
+    )
     second = list(
-        spider._article_request("https://WWW.example-news.de/artikel/a.html#x", SOURCE, None)
+        spider._article_requests([("https://WWW.example-news.de/artikel/a.html#x", None)], SOURCE)
     )
     assert urls(first) == [f"{SITE}/artikel/a.html"] and second == []
+
+
+@dataclass
+class CountingArchive(MemoryArchive):
+    questions: list[list[str]] = field(default_factory=list)
+
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        self.questions.append(list(urls))
+        return super().known_urls(urls)
+
+
+def test_the_archive_is_asked_once_per_sitemap_about_all_its_links() -> None:
+    entries = "".join(f"<url><loc>{SITE}/artikel/{n}.html</loc></url>" for n in range(250))
+    sitemap = (
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+    ).encode()
+    archive = CountingArchive(known={f"{SITE}/artikel/7.html", f"{SITE}/artikel/99.html"})
+    spider = make_spider(archive)
+
+    requests = list(spider.parse_sitemap(response(Response, f"{SITE}/sitemap.xml", sitemap)))
+
+    assert len(archive.questions) == 1 and len(archive.questions[0]) == 250
+    assert len(requests) == 248
+    assert f"{SITE}/artikel/7.html" not in urls(requests)
+    assert stat(spider, "skipped/known") == 2
 
 
 def test_article_page_becomes_a_fetched_page_with_validators() -> None:

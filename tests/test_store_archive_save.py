@@ -107,3 +107,22 @@ def test_a_source_another_worker_creates_at_the_same_moment_is_no_error(
         (source_id,) = session.scalars(select(models.Source.id)).all()  # one row, the other's
         seen = [row.source_id for row in session.scalars(select(models.SeenUrl))]
     assert seen == ([] if first_write == "save" else [source_id])
+
+
+def test_known_urls_names_archived_articles_and_seen_urls_among_many(
+    archive: StoreArchive,
+) -> None:
+    stored = german_article()
+    assert archive.save(stored, page()) == "new"
+    seen = "https://www.tagesschau.de/inland/kein-thema-100.html"
+    archive.remember_seen(seen, source_name=SOURCE.name, seen_at=FETCHED_AT)
+    unknown = [f"https://www.tagesschau.de/ausland/meldung-{n}.html" for n in range(1000)]
+    asked = [*unknown[:500], stored.canonical_url or stored.url, seen, *unknown[500:], seen]
+
+    known = archive.known_urls(asked)  # more URLs than one query takes, one of them twice
+
+    assert known == {stored.canonical_url or stored.url, seen}
+
+
+def test_known_urls_of_nothing_is_nothing(archive: StoreArchive) -> None:
+    assert archive.known_urls([]) == set()

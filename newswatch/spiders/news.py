@@ -11,7 +11,7 @@ schedule's business). Everything it skips or fails on is counted in the crawl st
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
@@ -195,8 +195,9 @@ class NewsSpider(Spider):
             return
         self._count_left_out(response.url, feed.left_out, limit)
         self._inc("discovered/feed_entries", len(feed.entries))
-        for entry in feed.entries:
-            yield from self._article_request(entry.url, source, entry.published_at)
+        yield from self._article_requests(
+            ((entry.url, entry.published_at) for entry in feed.entries), source
+        )
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         source = self._source(response)
@@ -216,8 +217,9 @@ class NewsSpider(Spider):
         now = _now()
         if sitemap.kind == "urlset":
             self._inc("discovered/sitemap_urls", len(sitemap.entries))
-            for entry in sitemap.entries:
-                yield from self._article_request(entry.url, source, entry.date)
+            yield from self._article_requests(
+                ((entry.url, entry.date) for entry in sitemap.entries), source
+            )
             return
         depth = int(response.meta.get("sitemap_depth", 0)) + 1
         for entry in sitemap.entries:
@@ -253,39 +255,58 @@ class NewsSpider(Spider):
             deny=source.deny,
         )
         self._inc("discovered/section_links", len(links))
-        for url in links:
-            yield from self._article_request(url, source, None, filtered=True)
+        yield from self._article_requests(((url, None) for url in links), source, filtered=True)
 
-    def _article_request(
+    def _article_requests(
         self,
-        url: str,
+        links: Iterable[tuple[str, datetime | None]],
         source: SourceConfig,
-        published: datetime | None,
         *,
         filtered: bool = False,
     ) -> Iterator[Request]:
+        """Requests for the links of one feed, sitemap or section page that pass the rules
+        and that the archive does not know yet (asked about all of them at once)."""
+        candidates = [
+            url
+            for url in (
+                self._candidate(url, source, published, filtered=filtered)
+                for url, published in links
+            )
+            if url is not None
+        ]
+        known: set[str] = set()
+        if self.archive is not None and candidates:
+            known = self.archive.known_urls(candidates)
+        for url in candidates:
+            if url in known:
+                self._inc("skipped/known")
+                continue
+            yield Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                meta={"newswatch_source": source.name},
+            )
+
+    def _candidate(
+        self, url: str, source: SourceConfig, published: datetime | None, *, filtered: bool
+    ) -> str | None:
+        """The canonical URL to request, or None when this run has it already or a rule
+        leaves it out (counted)."""
         url = canonicalize_url(url)
         if url in self._requested:
-            return
+            return None
         if not is_same_site(url, source.domains):
             self._inc("skipped/off_site")
-            return
+            return None
         if not filtered and not source.link_allowed(url):
             self._inc("skipped/link_rules")
-            return
+            return None
         if is_too_old(published, _now(), source.max_age):
             self._inc("skipped/too_old")
-            return
+            return None
         self._requested.add(url)
-        if self.archive is not None and self.archive.is_known(url):
-            self._inc("skipped/known")
-            return
-        yield Request(
-            url,
-            callback=self.parse_article,
-            errback=self.on_error,
-            meta={"newswatch_source": source.name},
-        )
+        return url
 
     # --- articles -----------------------------------------------------------------------------
 

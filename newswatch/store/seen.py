@@ -6,9 +6,10 @@ never has one. The crawler treats a seen URL like a known article and does not f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, exists, or_, select
+from sqlalchemy import Connection, bindparam, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,15 +38,25 @@ def remember_seen_url(
     session.flush()
 
 
-def is_archived_or_seen(connection: Session | Connection, url: str) -> bool:
-    """Whether an article has this canonical URL, or it is a seen URL: one query."""
-    return bool(connection.scalar(_ARCHIVED_OR_SEEN, {"url": url}))
+#: URLs asked about in one query at most (bound parameters: SQLite builds before 3.32 allow
+#: 999 in a statement, and every URL is bound twice).
+KNOWN_URLS_PER_QUERY = 400
 
 
-_ARCHIVED_OR_SEEN = select(
-    or_(
-        exists().where(models.Article.canonical_url == bindparam("url")),
-        exists().where(models.SeenUrl.url == bindparam("url")),
-    )
+def archived_or_seen(connection: Session | Connection, urls: Sequence[str]) -> set[str]:
+    """Those of ``urls`` that an article has as its canonical URL or that are seen URLs: one
+    query per :data:`KNOWN_URLS_PER_QUERY` URLs, not one per URL (a sitemap lists thousands)."""
+    unique = list(dict.fromkeys(urls))
+    found: set[str] = set()
+    for start in range(0, len(unique), KNOWN_URLS_PER_QUERY):
+        chunk = unique[start : start + KNOWN_URLS_PER_QUERY]
+        found.update(connection.scalars(_ARCHIVED_OR_SEEN, {"urls": chunk}))
+    return found
+
+
+_ARCHIVED_OR_SEEN = union(
+    select(models.Article.canonical_url).where(
+        models.Article.canonical_url.in_(bindparam("urls", expanding=True))
+    ),
+    select(models.SeenUrl.url).where(models.SeenUrl.url.in_(bindparam("urls", expanding=True))),
 )
-
