@@ -14,7 +14,6 @@ processes and hands each item's :class:`PageOutcome` back to the reactor.
   a page are stopped at once when the crawl ends.
 - Workers are ``spawn``ed: nothing of the crawl process, such as its run lock, its threads or
   its database connections, is inherited.
-
 - Two items per worker are in flight (the one it works on and the next); the others wait in the
   crawl process, and Scrapy's scraper slot holds back downloads when too many wait. A worker
   that dies is replaced; the items it had are tried once more, each alone in a worker of its
@@ -24,8 +23,8 @@ processes and hands each item's :class:`PageOutcome` back to the reactor.
 - Workers ignore SIGINT and SIGTERM: the crawl process decides when to stop, finishes the items
   in flight and then shuts the workers down. If the crawl process is killed, its workers die
   with it (Linux: ``PR_SET_PDEATHSIG``; everywhere a thread that checks every second that
-  the crawl process is alive). Each article is
-  written in its own transaction, so a kill never leaves half an article.
+  the crawl process is still their parent). Each article is written in its own transaction,
+  so a kill never leaves half an article.
 - Log records emitted in a worker while it processes an item travel back with the outcome and
   are logged in the crawl process, so they end up in the crawl's log like any other.
 """

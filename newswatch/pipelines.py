@@ -79,7 +79,7 @@ class ArticlePipeline:
             processor,
             crawler.stats,
             workers=_workers_for(crawler, processor),
-            worth_starting=WorthStarting(after, warm_up=0 if after <= 0 else 2),
+            worth_starting=WorthStarting(after),
         )
 
     def process_item(self, item: Any, spider: Any = None) -> Coroutine[Any, Any, None] | None:
