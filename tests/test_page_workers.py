@@ -12,6 +12,7 @@ import textwrap
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -161,11 +162,7 @@ def test_workers_die_with_a_killed_crawl_process(tmp_path: Path, sqlite_url: str
         [sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1]
     )
     try:
-        deadline = time.monotonic() + 60
-        while not (pid_file.exists() and pid_file.read_text()):
-            assert time.monotonic() < deadline, "the worker did not start"
-            assert crawl.poll() is None, "the crawl process ended early"
-            time.sleep(0.1)
+        wait_for_the_worker(pid_file, crawl)
         worker_pid = int(pid_file.read_text())
         crawl.send_signal(signal.SIGKILL)
         crawl.wait()
@@ -206,11 +203,7 @@ def test_a_sigterm_to_the_whole_process_group_lets_the_page_in_flight_finish(
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not (notes.exists() and notes.read_text()):
-            assert time.monotonic() < deadline, "the worker did not start"
-            assert crawl.poll() is None, "the crawl process ended early"
-            time.sleep(0.05)
+        wait_for_the_worker(notes, crawl)
         os.killpg(crawl.pid, signal.SIGTERM)
         output, _ = crawl.communicate(timeout=60)
     finally:
@@ -218,6 +211,15 @@ def test_a_sigterm_to_the_whole_process_group_lets_the_page_in_flight_finish(
             crawl.kill()
     assert "OUTCOME new" in output
     assert len(notes.read_text().split()) == 1, "the page was worked on twice"
+
+
+def wait_for_the_worker(note: Path, crawl: subprocess.Popen[Any]) -> None:
+    """Until the worker of the stand-in crawl process has written ``note`` (at most 60 s)."""
+    deadline = time.monotonic() + 60
+    while not (note.exists() and note.read_text()):
+        assert time.monotonic() < deadline, "the worker did not start"
+        assert crawl.poll() is None, "the crawl process ended early"
+        time.sleep(0.05)
 
 
 def _alive(pid: int) -> bool:
