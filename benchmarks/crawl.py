@@ -2,7 +2,7 @@
 
 Generates N article pages (a few KB each, with navigation, teaser lists and footer like a real
 news page), an RSS feed of the newest 50 and a sitemap index of sitemaps with 1,000 URLs each,
-and serves them on 127.0.0.1 from a separate process (``http.server.ThreadingHTTPServer``,
+and serves them on 127.0.0.1 from a separate process (``newswatch.demo.server.LocalHTTPServer``,
 HTTP/1.1 keep-alive, pages held in memory). Then, in one run:
 
 1. ``newswatch crawl`` (subprocess, fresh SQLite file) — articles stored per second;
@@ -50,7 +50,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -199,13 +199,9 @@ def serve(pages: int, port_file: Path, ignore_flag: Path, corpus: Path | None = 
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    class Server(ThreadingHTTPServer):
-        # socketserver's default backlog of 5 drops the SYNs of a crawler that opens 16
-        # connections at once; TCP retries them a second later (a second added to every run)
-        request_queue_size = 128
-        daemon_threads = True
+    from newswatch.demo.server import LocalHTTPServer  # a backlog for 16 connections at once
 
-    server = Server(("127.0.0.1", 0), Handler)
+    server = LocalHTTPServer(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     holder.update(generate_site(pages, base, corpus))
     port_file.write_text(str(server.server_address[1]))

@@ -35,9 +35,12 @@ class LoggedRequest:
     status: int
 
 
-class _Server(ThreadingHTTPServer):
-    #: socketserver listens with a backlog of 5: a crawler that opens 16 connections at once
-    #: had the others' SYNs dropped and retried by TCP a second later
+class LocalHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server for local sites that a crawler hits with a burst of connections.
+
+    socketserver listens with a backlog of 5: a crawler that opens 16 connections at once had
+    the others' SYNs dropped and retried by TCP a second later."""
+
     request_queue_size = 128
     daemon_threads = True
 
@@ -50,7 +53,7 @@ class SiteServer:
         self.scripted: dict[str, deque[Page]] = {}
         self.log: list[LoggedRequest] = []
         self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", 0), self._handler())
+        self._httpd = LocalHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
