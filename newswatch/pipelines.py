@@ -10,13 +10,23 @@ crawl process (counted as ``newswatch/in_crawl_process``), from then on they wai
 workers (or, should none start, are processed in the crawl process after all). The
 outcome's counters go to the crawl stats (``newswatch/new``, ``newswatch/errors/store``, …) and
 its records to the crawl log.
+
+In the crawl process an item's archive write runs on a thread of its own (the store thread,
+one for the crawl, writes in the order the items came), while the event loop goes on with the
+next page: the database's work (the search index, the commit) overlaps the next extraction
+instead of adding to it. An item is done (and counted) only once its write has committed, so
+a stopped crawl loses no more than before; Scrapy waits for items in progress before it closes.
+Archives that cannot be written from another thread (``writes_from_any_thread`` false, e.g. an
+in-memory SQLite database) are written in the event loop as before.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Coroutine
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
@@ -31,7 +41,7 @@ from newswatch.page_workers import (
     default_worker_count,
 )
 from newswatch.pages import FetchedPage, Gone, NotModified
-from newswatch.processing import CrawlItem, PageOutcome, PageProcessor
+from newswatch.processing import CrawlItem, PageOutcome, PageProcessor, PreparedItem
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +62,15 @@ class ArticlePipeline:
         *,
         workers: PageWorkers | None = None,
         worth_starting: WorthStarting | None = None,
+        store_thread: ThreadPoolExecutor | None = None,
     ) -> None:
+        """``store_thread``: a one-thread executor for the archive writes of items processed
+        in this process (None: they are written in the event loop)."""
         self.processor = processor
         self.stats = stats
         self.workers = workers
         self.worth_starting = worth_starting or WorthStarting()
+        self.store_thread = store_thread
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -80,6 +94,7 @@ class ArticlePipeline:
             crawler.stats,
             workers=_workers_for(crawler, processor),
             worth_starting=WorthStarting(after),
+            store_thread=_store_thread_for(processor),
         )
 
     def process_item(self, item: Any, spider: Any = None) -> Coroutine[Any, Any, None] | None:
@@ -94,13 +109,25 @@ class ArticlePipeline:
             workers.start()
             return self._in_worker(workers, item)
         started = time.perf_counter()
-        self._in_crawl_process(item)
+        prepared = self._prepare_here(item)
         self.worth_starting.observe(time.perf_counter() - started)
-        return None
+        return self._finish_here(prepared)
 
-    def _in_crawl_process(self, item: CrawlItem) -> None:
+    def _prepare_here(self, item: CrawlItem) -> PreparedItem:
         self.stats.inc_value("newswatch/in_crawl_process")
-        _record(self.processor.process(item), self.stats)
+        return self.processor.prepare(item)
+
+    def _finish_here(self, prepared: PreparedItem) -> Coroutine[Any, Any, None] | None:
+        """Do ``prepared``'s archive write: on the store thread (a coroutine that ends once it
+        has committed), or at once when there is no store thread or nothing to write."""
+        if prepared.write is None or self.store_thread is None:
+            _record(prepared.finish(), self.stats)
+            return None
+        # submitted now, not when the coroutine first runs: writes keep the items' order
+        return self._record_when_done(self.store_thread.submit(prepared.finish))
+
+    async def _record_when_done(self, writing: Future[PageOutcome]) -> None:
+        _record(await asyncio.wrap_future(writing), self.stats)
 
     async def _in_worker(self, workers: PageWorkers, item: CrawlItem) -> None:
         if not workers.ready:
@@ -108,7 +135,9 @@ class ArticlePipeline:
             if error is not None:
                 if self.workers is workers:
                     self._give_up_workers(workers, error)
-                self._in_crawl_process(item)
+                finishing = self._finish_here(self._prepare_here(item))
+                if finishing is not None:
+                    await finishing
                 return
         _record(await workers.process(item), self.stats)
 
@@ -124,6 +153,8 @@ class ArticlePipeline:
     def close_spider(self, spider: Any = None) -> None:
         if self.workers is not None:
             self.workers.close()
+        if self.store_thread is not None:
+            self.store_thread.shutdown(wait=True)  # Scrapy already waited for its items
 
 
 def _waiting(stats: StatsCollector) -> int:
@@ -139,6 +170,16 @@ def _record(outcome: PageOutcome, stats: StatsCollector) -> None:
         stats.inc_value(f"newswatch/{key}")
     for name, level, message in outcome.log:
         logging.getLogger(name).log(level, "%s", message)
+
+
+def _store_thread_for(processor: PageProcessor) -> ThreadPoolExecutor | None:
+    """The store thread, when the archive can be written from another thread and the reactor
+    is Scrapy's asyncio reactor (whose event loop awaits the thread's results)."""
+    if not getattr(processor.archive, "writes_from_any_thread", False):
+        return None
+    if not (is_reactor_installed() and is_asyncio_reactor_installed()):
+        return None
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-store")
 
 
 def _workers_for(crawler: Crawler, processor: PageProcessor) -> PageWorkers | None:

@@ -5,6 +5,11 @@ crawl process or, to use more CPUs, in page worker processes
 (:mod:`newswatch.page_workers`); both get the same :class:`PageOutcome` back: which counters to
 increment and what to log. A failure on one page is an outcome (counted, logged), never an
 exception, so one bad page cannot stop a crawl.
+
+:meth:`PageProcessor.prepare` does everything up to the archive write and hands that write
+back (:class:`PreparedItem`), so that a caller can run the write on another thread while it
+prepares the next item (the crawl process does: :mod:`newswatch.pipelines`);
+:meth:`PageProcessor.process` does both, one after the other.
 """
 
 from __future__ import annotations
@@ -13,19 +18,20 @@ import functools
 import hashlib
 import logging
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from newswatch.archive import CrawlArchive
+from newswatch.article import Article
 from newswatch.config import SourceConfig
 from newswatch.discovery import choose_article_url, declared_canonical_url
 from newswatch.extract import extract_article
 from newswatch.pages import FetchedPage, Gone, NotModified
 from newswatch.store.errors import StoreError
-from newswatch.topics.matching import CompiledTopic, match_topics
+from newswatch.topics.matching import CompiledTopic, TopicMatchResult, match_topics
 
 #: What the spider hands over: a page to process, a 304, or a 404/410.
 CrawlItem = FetchedPage | NotModified | Gone
@@ -48,6 +54,22 @@ class PageOutcome:
 
 
 @dataclass(frozen=True)
+class PreparedItem:
+    """An item processed up to its archive write; :meth:`finish` does the write, which counts
+    and logs into ``outcome`` like the rest."""
+
+    outcome: PageOutcome
+    #: the archive write still to do (None: there is none, ``outcome`` is complete)
+    write: Callable[[], None] | None = None
+
+    def finish(self) -> PageOutcome:
+        """Do the write (if any); the complete outcome."""
+        if self.write is not None:
+            self.write()
+        return self.outcome
+
+
+@dataclass(frozen=True)
 class PageProcessor:
     """Processes crawl items against one archive, with the sources' rules and the topics.
 
@@ -63,29 +85,42 @@ class PageProcessor:
     only_topics: bool = False
 
     def process(self, item: CrawlItem) -> PageOutcome:
+        """Process ``item`` completely: :meth:`prepare`, then its archive write."""
+        return self.prepare(item).finish()
+
+    def prepare(self, item: CrawlItem) -> PreparedItem:
+        """Everything before the archive write (for a page: the comparison of a re-checked
+        page with the archived one, extraction, identity, topics), and that write."""
         outcome = PageOutcome()
         if isinstance(item, FetchedPage):
-            self._page(item, outcome)
-        elif isinstance(item, NotModified):
-            _guarded(
+            return PreparedItem(outcome, self._page(item, outcome))
+        if isinstance(item, NotModified):
+            not_modified = item
+            return PreparedItem(
                 outcome,
-                "not_modified",
-                lambda: self.archive.not_modified(
-                    item.url,
-                    checked_at=item.checked_at,
-                    http_etag=item.http_etag,
-                    http_last_modified=item.http_last_modified,
+                lambda: _guarded(
+                    outcome,
+                    "not_modified",
+                    lambda: self.archive.not_modified(
+                        not_modified.url,
+                        checked_at=not_modified.checked_at,
+                        http_etag=not_modified.http_etag,
+                        http_last_modified=not_modified.http_last_modified,
+                    ),
                 ),
             )
-        else:
-            _guarded(
-                outcome, "gone", lambda: self.archive.gone(item.url, checked_at=item.checked_at)
-            )
-        return outcome
+        gone = item
+        return PreparedItem(
+            outcome,
+            lambda: _guarded(
+                outcome, "gone", lambda: self.archive.gone(gone.url, checked_at=gone.checked_at)
+            ),
+        )
 
-    def _page(self, page: FetchedPage, outcome: PageOutcome) -> None:
+    def _page(self, page: FetchedPage, outcome: PageOutcome) -> Callable[[], None] | None:
+        """Prepare a fetched page; return its archive write (None: nothing to write)."""
         if page.recheck_url is not None and self._same_bytes_as_latest(page, outcome):
-            return
+            return None
         source = self.sources[page.source_name]
         try:
             article = extract_article(
@@ -100,11 +135,11 @@ class PageProcessor:
             outcome.note(
                 logging.ERROR, f"Extraction failed for {page.url}\n{traceback.format_exc()}"
             )
-            return
+            return None
         if not article.body.strip():
             outcome.count("skipped/no_article_text")
             outcome.note(logging.INFO, f"No article text on {page.url}; not stored")
-            return
+            return None
         declared = article.canonical_url or declared_canonical_url(page.body)
         article.canonical_url = choose_article_url(page.url, declared, source.domains)
         if page.recheck_url and article.canonical_url != page.recheck_url:
@@ -116,20 +151,31 @@ class PageProcessor:
         if self.only_topics and page.recheck_url is None and not any(r.matched for r in results):
             # a new article off every topic; archived articles keep getting their versions
             outcome.count("skipped/off_topic")
-            for url in dict.fromkeys([article.canonical_url or page.url, page.url]):
-                remember = functools.partial(
-                    self.archive.remember_seen,
-                    url,
-                    source_name=source.name,
-                    seen_at=page.fetched_at,
-                )
-                _guarded(outcome, "seen", remember)
-            return
+            urls = list(dict.fromkeys([article.canonical_url or page.url, page.url]))
+            return functools.partial(self._remember_seen, urls, page, source.name, outcome)
+        return functools.partial(self._save, article, page, results, outcome)
+
+    def _save(
+        self,
+        article: Article,
+        page: FetchedPage,
+        results: Sequence[TopicMatchResult],
+        outcome: PageOutcome,
+    ) -> None:
         status: str | None = _guarded(
             outcome, "saved", lambda: self.archive.save(article, page, results)
         )
         if status is not None:
             outcome.count(status)
+
+    def _remember_seen(
+        self, urls: list[str], page: FetchedPage, source_name: str, outcome: PageOutcome
+    ) -> None:
+        for url in urls:
+            remember = functools.partial(
+                self.archive.remember_seen, url, source_name=source_name, seen_at=page.fetched_at
+            )
+            _guarded(outcome, "seen", remember)
 
     def _same_bytes_as_latest(self, page: FetchedPage, outcome: PageOutcome) -> bool:
         url = page.recheck_url

@@ -84,6 +84,14 @@ class StoreArchive:
             self.topic_ids,
         )
 
+    @property
+    def writes_from_any_thread(self) -> bool:
+        """Whether saves may run on another thread than the other calls (the crawl's store
+        thread): yes, but for an in-memory SQLite database, which each thread would see
+        empty."""
+        url = self.engine.url
+        return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
+
     def due_rechecks(self, now: datetime, sources: Sequence[str]) -> list[RecheckTarget]:
         with self.sessions() as session:
             due = due_rechecks(session, now, sources=list(sources))
