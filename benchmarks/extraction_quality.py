@@ -295,7 +295,8 @@ def pass_rates(tools: Mapping[str, Callable[[bytes, str], object]],
     """Pages/s of each tool in each of ``passes`` whole passes through all pages, the tools
     taking turns pass by pass (the order reversed every other round): each tool measured alone
     in its steady state, without the others' garbage and cache traffic between its pages.
-    ``before_pass(number)`` runs untimed before each round."""
+    ``before_pass(number)`` runs untimed before each round; a tool's ``finish_pass()``, if it
+    has one, runs timed at the end of its pass (work the tool left running in the background)."""
     rates: dict[str, list[float]] = {name: [] for name in tools}
     order = list(tools.items())
     for number in range(passes):
@@ -307,6 +308,9 @@ def pass_rates(tools: Mapping[str, Callable[[bytes, str], object]],
             for _name, html, item in pages:
                 with contextlib.suppress(Exception):  # failures are counted in the quality run
                     tool(html, item.get("url", ""))
+            finish = getattr(tool, "finish_pass", None)
+            if finish is not None:
+                finish()
             rates[name].append(len(pages) / (time.perf_counter() - started))
     return rates
 
