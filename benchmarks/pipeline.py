@@ -13,7 +13,11 @@ is collected untimed before each call), so that load from other processes slows 
 ratios are the figure to quote. Load average is printed with the result. In one process the
 tools still disturb each other's timing (caches), by several percent either way; with
 ``--passes N`` each tool also runs alone over N whole passes through the pages, the tools
-taking turns pass by pass, and the median is reported (the steadier figure).
+taking turns pass by pass, and the median is reported (the steadier figure). The passes also
+run newswatch as the crawl process does (``, store thread``): each save on a thread of its
+own while the next page is extracted, the pass ending when the last save has committed. Page
+by page that overlap cannot be timed (a save still running would be billed to the next tool),
+so there every save is waited for.
 
 Usage::
 
@@ -58,6 +62,8 @@ from extraction_quality import (  # benchmarks/ is not a package: imported by pa
 
 if TYPE_CHECKING:
     from newswatch.article import Article
+    from newswatch.pages import FetchedPage
+    from newswatch.topics.matching import TopicMatchResult
 
 Tool = Callable[[bytes, str], object]
 
@@ -128,7 +134,8 @@ class NewswatchPipeline:
         # each round stores the pages as new articles (a first crawl, not a re-check)
         article.canonical_url = f"{article.canonical_url or url}#round{self.round}{self.tag}"
         if self.store_thread is not None:
-            self.saving.append(self.store_thread.submit(self.store, article, html))
+            prepared = self.prepare_save(article, html)
+            self.saving.append(self.store_thread.submit(self.save, *prepared))
             return None
         return self.store(article, html)
 
@@ -140,11 +147,23 @@ class NewswatchPipeline:
 
     def store(self, article: Article, html: bytes) -> object:
         """Everything after extraction: topics, the save with the raw page, topic matches."""
+        return self.save(*self.prepare_save(article, html))
+
+    def prepare_save(
+        self, article: Article, html: bytes
+    ) -> tuple[Article, FetchedPage, list[TopicMatchResult]]:
+        """The topics (matched before the save, in the crawl too) and the fetched page."""
         from newswatch.pages import FetchedPage
         from newswatch.topics import match_topics
 
         results = match_topics(self.topics, article, source_name="bench")
         page = FetchedPage(url=article.url, source_name="bench", body=html, fetched_at=FETCHED_AT)
+        return article, page, results
+
+    def save(
+        self, article: Article, page: FetchedPage, results: list[TopicMatchResult]
+    ) -> object:
+        """The crawler's save: the article, its raw page and topic matches, one transaction."""
         status = self.archive.save(article, page, results)
         self.saved += 1
         return status
