@@ -95,27 +95,23 @@ class PageProcessor:
         if isinstance(item, FetchedPage):
             return PreparedItem(outcome, self._page(item, outcome))
         if isinstance(item, NotModified):
-            not_modified = item
-            return PreparedItem(
-                outcome,
-                lambda: _guarded(
-                    outcome,
-                    "not_modified",
-                    lambda: self.archive.not_modified(
-                        not_modified.url,
-                        checked_at=not_modified.checked_at,
-                        http_etag=not_modified.http_etag,
-                        http_last_modified=not_modified.http_last_modified,
-                    ),
-                ),
-            )
-        gone = item
-        return PreparedItem(
+            return PreparedItem(outcome, functools.partial(self._not_modified, item, outcome))
+        return PreparedItem(outcome, functools.partial(self._gone, item, outcome))
+
+    def _not_modified(self, item: NotModified, outcome: PageOutcome) -> None:
+        _guarded(
             outcome,
-            lambda: _guarded(
-                outcome, "gone", lambda: self.archive.gone(gone.url, checked_at=gone.checked_at)
+            "not_modified",
+            lambda: self.archive.not_modified(
+                item.url,
+                checked_at=item.checked_at,
+                http_etag=item.http_etag,
+                http_last_modified=item.http_last_modified,
             ),
         )
+
+    def _gone(self, item: Gone, outcome: PageOutcome) -> None:
+        _guarded(outcome, "gone", lambda: self.archive.gone(item.url, checked_at=item.checked_at))
 
     def _page(self, page: FetchedPage, outcome: PageOutcome) -> Callable[[], None] | None:
         """Prepare a fetched page; return its archive write (None: nothing to write)."""
