@@ -1,15 +1,19 @@
-"""An in-memory CrawlArchive for spider and pipeline tests (records what the crawl did)."""
+"""An in-memory CrawlArchive for spider and pipeline tests (records what the crawl did), and
+small helpers those tests share."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from newswatch.archive import RecheckTarget, SaveStatus
 from newswatch.article import Article
 from newswatch.pages import FetchedPage
+from newswatch.spiders.news import NewsSpider
 from newswatch.topics.matching import TopicMatchResult
+from tests.crawl_site import article_html
 
 
 @dataclass
@@ -79,3 +83,19 @@ class MemoryArchive:
 
     def close(self) -> None:
         pass
+
+
+def newswatch_stat(spider: NewsSpider, key: str) -> Any:
+    """The crawl stat ``newswatch/<key>`` (None: never counted)."""
+    assert spider.crawler.stats is not None
+    return spider.crawler.stats.get_value(f"newswatch/{key}")
+
+
+def numbered_article(number: int, fetched_at: datetime) -> FetchedPage:
+    """Article page number ``number`` of source "heise", titled "Artikel <number>"."""
+    return FetchedPage(
+        url=f"https://www.heise.de/news/artikel-{number}.html",
+        source_name="heise",
+        body=article_html(f"Artikel {number}"),
+        fetched_at=fetched_at,
+    )

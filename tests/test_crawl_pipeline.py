@@ -13,6 +13,7 @@ from newswatch.pipelines import ArticlePipeline
 from newswatch.spiders.news import NewsSpider
 from newswatch.topics import compile_topics, parse_topics
 from tests.crawl_fakes import MemoryArchive
+from tests.crawl_fakes import newswatch_stat as stat
 from tests.crawl_site import article_html
 
 SOURCE = SourceConfig(
@@ -39,10 +40,6 @@ def make_pipeline(
 def page(url: str, body: bytes, **kwargs: object) -> FetchedPage:
     return FetchedPage(url=url, source_name="heise", body=body, fetched_at=NOW, **kwargs)  # type: ignore[arg-type]
 
-
-def stat(spider: NewsSpider, key: str) -> object:
-    assert spider.crawler.stats is not None
-    return spider.crawler.stats.get_value(f"newswatch/{key}")
 
 
 def test_article_is_saved_under_its_same_site_canonical_url() -> None:

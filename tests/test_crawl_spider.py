@@ -19,6 +19,7 @@ from newswatch.config import SourceConfig
 from newswatch.pages import FetchedPage, Gone, NotModified
 from newswatch.spiders.news import NewsSpider
 from tests.crawl_fakes import MemoryArchive
+from tests.crawl_fakes import newswatch_stat as stat
 
 SITE = "https://www.example-news.de"
 SOURCE = SourceConfig(
@@ -62,10 +63,6 @@ def response(
     request = Request(url, meta={"newswatch_source": "example", **meta})
     return cls(url=url, body=body, status=status, headers=headers or {}, request=request)
 
-
-def stat(spider: NewsSpider, key: str) -> Any:
-    assert spider.crawler.stats is not None
-    return spider.crawler.stats.get_value(f"newswatch/{key}")
 
 
 def urls(results: Any) -> list[str]:

@@ -23,8 +23,8 @@ from newswatch.spiders.news import NewsSpider
 from newswatch.store import make_engine
 from newswatch.store_archive import StoreArchive
 from newswatch.topics.matching import TopicMatchResult
-from tests.crawl_fakes import MemoryArchive
-from tests.crawl_site import article_html
+from tests.crawl_fakes import MemoryArchive, numbered_article
+from tests.crawl_fakes import newswatch_stat as stat
 
 SOURCE = SourceConfig(name="heise", language="de", domains=("heise.de",))
 NOW = datetime(2025, 1, 22, 9, 0, tzinfo=UTC)
@@ -66,17 +66,8 @@ def pipeline_with_store_thread(archive: MemoryArchive) -> tuple[ArticlePipeline,
 
 
 def page(number: int) -> FetchedPage:
-    return FetchedPage(
-        url=f"https://www.heise.de/news/artikel-{number}.html",
-        source_name="heise",
-        body=article_html(f"Artikel {number}"),
-        fetched_at=NOW,
-    )
+    return numbered_article(number, NOW)
 
-
-def stat(spider: NewsSpider, key: str) -> object:
-    assert spider.crawler.stats is not None
-    return spider.crawler.stats.get_value(f"newswatch/{key}")
 
 
 def test_the_save_runs_on_the_store_thread_not_in_the_event_loop() -> None:

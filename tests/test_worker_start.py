@@ -30,8 +30,7 @@ from newswatch.processing import CrawlItem, PageOutcome
 from newswatch.settings import settings_for
 from newswatch.spiders.news import NewsSpider
 from tests import page_worker_tasks
-from tests.crawl_fakes import MemoryArchive
-from tests.crawl_site import article_html
+from tests.crawl_fakes import MemoryArchive, numbered_article
 from tests.test_page_workers import store_archive
 
 SOURCE = SourceConfig(name="heise", language="de", domains=("heise.de",))
@@ -161,12 +160,7 @@ def pipeline_with(
 
 
 def page(n: int) -> FetchedPage:
-    return FetchedPage(
-        url=f"https://www.heise.de/news/{n}.html",
-        source_name="heise",
-        body=article_html(f"Artikel {n}"),
-        fetched_at=NOW,
-    )
+    return numbered_article(n, NOW)
 
 
 def feed(pipeline: ArticlePipeline, *items: FetchedPage) -> None:
@@ -204,7 +198,7 @@ def test_workers_start_once_the_waiting_pages_are_worth_it_and_then_take_every_p
 
     assert workers.started
     assert len(archive.saved) == 1  # the first page timed the work; then it was worth it
-    assert workers.processed == [f"https://www.heise.de/news/{n}.html" for n in (2, 3)]
+    assert workers.processed == [page(n).url for n in (2, 3)]
 
 
 def test_pages_wait_for_the_workers_once_they_are_starting() -> None:
