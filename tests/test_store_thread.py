@@ -4,6 +4,8 @@ extraction, in item order, and the item is counted only once the write is done."
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -200,3 +202,31 @@ def test_prepare_extracts_a_page_and_leaves_its_save_to_finish() -> None:
     assert archive.saved == [] and prepared.write is not None
     assert prepared.finish().counts == ["new"]
     assert [a.title for a in archive.saved] == ["Artikel 1"]
+
+
+WIRING = """
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from scrapy.utils.test import get_crawler
+from newswatch.pipelines import ArticlePipeline
+from newswatch.spiders.news import NewsSpider
+from tests.test_page_workers import SOURCE, store_archive
+crawler = get_crawler(NewsSpider, {"NEWSWATCH_PAGE_WORKERS": 0})
+crawler.spider = crawler._create_spider(sources=[SOURCE], archive=store_archive(URL))
+pipeline = ArticlePipeline.from_crawler(crawler)
+print("store thread" if pipeline.store_thread is not None else "no store thread")
+pipeline.close_spider()
+"""
+
+
+def test_a_crawl_into_a_file_gets_the_store_thread_under_the_asyncio_reactor(
+    tmp_path: Path,
+) -> None:
+    # in a process of its own: a reactor is installed once per process
+    url = f"sqlite:///{tmp_path / 'archive.sqlite'}"
+    done = subprocess.run(
+        [sys.executable, "-c", f"URL = {url!r}\n{WIRING}"],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "store thread"
