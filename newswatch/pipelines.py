@@ -14,8 +14,10 @@ its records to the crawl log.
 In the crawl process an item's archive write runs on a thread of its own (the store thread,
 one for the crawl, writes in the order the items came), while the event loop goes on with the
 next page: the database's work (the search index, the commit) overlaps the next extraction
-instead of adding to it. An item is done (and counted) only once its write has committed, so
-a stopped crawl loses no more than before; Scrapy waits for items in progress before it closes.
+instead of adding to it. An item is done (and counted) only once its write has committed:
+nothing is reported stored that is not. A killed crawl loses the pages still queued for the
+thread (extracted, not yet written), which the next run, not knowing them, fetches again; a
+stopped one (SIGTERM, the end) finishes them, as Scrapy waits for items in progress.
 Archives that cannot be written from another thread (``writes_from_any_thread`` false, e.g. an
 in-memory SQLite database) are written in the event loop as before.
 """
