@@ -151,10 +151,20 @@ def head() -> str:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Bring an empty or older database up to date; refuse one migrated by newer code."""
+    """Bring an empty or older database up to date; refuse one migrated by newer code.
+
+    An empty SQLite database gets the recorded schema at the newest revision in one
+    transaction (:mod:`newswatch.store.fresh_sqlite`) instead of every migration in turn."""
     with connect(engine) as conn:
-        if _stamped_revisions(conn) == [HEAD_REVISION]:
+        stamped = _stamped_revisions(conn)
+    if stamped == [HEAD_REVISION]:
+        return
+    if not stamped:
+        from newswatch.store.fresh_sqlite import create_at_head
+
+        if create_at_head(engine, HEAD_REVISION):
             return
+    with connect(engine) as conn:
         from alembic.runtime.migration import MigrationContext
 
         revision = MigrationContext.configure(conn).get_current_revision()
