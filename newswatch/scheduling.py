@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from sqlalchemy.engine import make_url
+from newswatch.store.engine import sqlite_file
 
 
 def next_check_at(
@@ -151,9 +151,9 @@ def default_lock_path(database_url: str, configured: Path | None = None) -> Path
     ``./newswatch-crawl.lock`` (one crawl per host and working directory)."""
     if configured is not None:
         return configured
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).resolve().with_name(Path(url.database).name + ".lock")
+    database = sqlite_file(database_url)
+    if database is not None:
+        return Path(database).resolve().with_name(Path(database).name + ".lock")
     return Path.cwd() / "newswatch-crawl.lock"
 
 

@@ -27,6 +27,7 @@ from newswatch.store import (
     save_article,
     session_factory,
 )
+from newswatch.store.engine import sqlite_file
 from newswatch.store.lookup import latest_raw_page_sha256
 from newswatch.store.save import SaveOutcome, ensure_source
 from newswatch.store.seen import archived_or_seen, remember_seen_url
@@ -90,7 +91,7 @@ class StoreArchive:
         thread): yes, but for an in-memory SQLite database, which each thread would see
         empty."""
         url = self.engine.url
-        return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
+        return url.get_backend_name() != "sqlite" or sqlite_file(url) is not None
 
     def due_rechecks(self, now: datetime, sources: Sequence[str]) -> list[RecheckTarget]:
         with self.sessions() as session:

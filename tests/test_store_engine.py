@@ -15,6 +15,7 @@ from newswatch.store.engine import (
     parse_database_url,
     resolve_database_url,
     safe_url,
+    sqlite_file,
 )
 from newswatch.store.errors import BadDatabaseURL, DatabaseUnavailable
 
@@ -126,3 +127,17 @@ def test_a_crawl_writes_postgres_without_waiting_for_the_wal_flush_unless_config
     assert setting(crawl_engine(postgres_url, CrawlConfig())) == "off"
     assert setting(crawl_engine(postgres_url, CrawlConfig(synchronous_commit=True))) == "on"
     assert setting(make_engine(postgres_url)) == "on"  # readers, migrations, the CLI
+
+
+@pytest.mark.parametrize(
+    ("url", "file"),
+    [
+        ("sqlite:///archive.db", "archive.db"),
+        ("sqlite:////var/lib/newswatch/archive.db", "/var/lib/newswatch/archive.db"),
+        ("sqlite://", None),
+        ("sqlite:///:memory:", None),
+        ("postgresql+psycopg://newswatch@db.example/archive", None),
+    ],
+)
+def test_sqlite_file_names_the_file_of_an_sqlite_archive_only(url: str, file: str | None) -> None:
+    assert sqlite_file(url) == file

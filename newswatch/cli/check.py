@@ -12,13 +12,12 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from newswatch.cli import main
 from newswatch.cli.database import open_engine, store_errors
 from newswatch.cli.options import db_option
-from newswatch.store.engine import resolve_database_url, safe_url
+from newswatch.store.engine import resolve_database_url, safe_url, sqlite_file
 from newswatch.store.errors import DatabaseUnavailable
 from newswatch.store.integrity import DEFAULT_LIMIT, check_archive
 
@@ -64,13 +63,10 @@ def check(strict: bool, limit: int, db_url: str | None) -> None:
 def _refuse_missing_sqlite_file(url: str) -> None:
     """Opening a missing SQLite file would create an empty one; report it instead."""
     try:
-        parsed = make_url(url)
+        database = sqlite_file(url)
     except (ArgumentError, ValueError):  # open_engine reports unusable URLs
         return
-    database = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
-        return
-    if database.startswith("file:"):
+    if database is None or database.startswith("file:"):
         return
     if not Path(database).is_file():
         raise DatabaseUnavailable(f"cannot open database {safe_url(url)}: no such file")

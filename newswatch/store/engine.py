@@ -51,6 +51,15 @@ def resolve_database_url(cli_value: str | None, environ: Mapping[str, str] | Non
     return from_env or DEFAULT_DATABASE_URL
 
 
+def sqlite_file(url: str | URL) -> str | None:
+    """The database file an SQLite URL names, or None for another database or an SQLite
+    database in memory (``sqlite://``, ``sqlite:///:memory:``)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return parsed.database
+
+
 def safe_url(url: str | URL) -> str:
     """The URL as text with any password masked, for messages and logs."""
     try:
