@@ -73,10 +73,8 @@ class NewswatchPipeline:
     archive (``StoreArchive.save``: the source id looked up once, the re-check scheduled, the
     topic matches of a new version in the save's transaction)."""
 
-    def __init__(self, database_url: str, *, store_thread: bool = False) -> None:
-        """``store_thread``: save on a thread of its own while the next page is extracted, as
-        the crawl process does (:mod:`newswatch.pipelines`); :meth:`finish_pass` waits for the
-        saves still running. Otherwise each call returns once its page is saved."""
+    def __init__(self, database_url: str) -> None:
+        """Each call returns once its page is saved (see :meth:`with_store_thread`)."""
         from newswatch.config import CrawlConfig, SourceConfig
         from newswatch.store import ensure_schema, session_factory
         from newswatch.store_archive import StoreArchive, crawl_engine
@@ -105,21 +103,19 @@ class NewswatchPipeline:
         )
         self.round = ""
         self.saved = 0
-        self.store_thread = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-store")
-            if store_thread
-            else None
-        )
+        self.store_thread: ThreadPoolExecutor | None = None
         self.saving: list[Future[object]] = []
         self.tag = ""  # in the URLs it stores: tools sharing an archive store distinct articles
         self.owns_engine = True
 
     def with_store_thread(self) -> NewswatchPipeline:
-        """The same pipeline on the same archive, saving on a store thread."""
+        """The same pipeline on the same archive, saving on the crawl's store thread
+        (:func:`newswatch.pipelines.new_store_thread`) while the next page is extracted;
+        :meth:`finish_pass` waits for the saves still running."""
+        from newswatch.pipelines import new_store_thread
+
         sibling = copy.copy(self)
-        sibling.store_thread = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="newswatch-store"
-        )
+        sibling.store_thread = new_store_thread()
         sibling.saving = []
         sibling.tag = "-store-thread"
         sibling.owns_engine = False

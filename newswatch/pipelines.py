@@ -181,6 +181,11 @@ def _store_thread_for(processor: PageProcessor) -> ThreadPoolExecutor | None:
         return None
     if not (is_reactor_installed() and is_asyncio_reactor_installed()):
         return None
+    return new_store_thread()
+
+
+def new_store_thread() -> ThreadPoolExecutor:
+    """The store thread: one thread, so that the archive writes keep the items' order."""
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-store")
 
 

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from newswatch.archive import SaveStatus
 from newswatch.article import Article
 from newswatch.config import CrawlConfig, SourceConfig
 from newswatch.pages import FetchedPage, NotModified
-from newswatch.pipelines import ArticlePipeline
+from newswatch.pipelines import ArticlePipeline, new_store_thread
 from newswatch.processing import PageProcessor
 from newswatch.spiders.news import NewsSpider
 from newswatch.store import make_engine
@@ -62,7 +61,7 @@ def pipeline_with_store_thread(archive: MemoryArchive) -> tuple[ArticlePipeline,
     pipeline = ArticlePipeline(
         PageProcessor(archive, {"heise": SOURCE}),
         crawler.stats,
-        store_thread=ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-store"),
+        store_thread=new_store_thread(),
     )
     return pipeline, spider
 
@@ -208,7 +207,7 @@ WIRING = """
 from scrapy.utils.reactor import install_reactor
 install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
 from scrapy.utils.test import get_crawler
-from newswatch.pipelines import ArticlePipeline
+from newswatch.pipelines import ArticlePipeline, new_store_thread
 from newswatch.spiders.news import NewsSpider
 from tests.test_page_workers import SOURCE, store_archive
 crawler = get_crawler(NewsSpider, {"NEWSWATCH_PAGE_WORKERS": 0})
